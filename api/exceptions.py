@@ -1,0 +1,17 @@
+"""API errors are 4xx with French messages, never a 500 for bad input."""
+
+from django.db import IntegrityError
+from django.utils.translation import gettext as _
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, IntegrityError):
+        # A race past validation (two clients creating the same row): report it as a conflict of data.
+        return Response(
+            {"detail": _("Cette opération contredit des données existantes (doublon ou référence invalide).")},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    return drf_exception_handler(exc, context)

@@ -1,0 +1,19 @@
+"""Staff API access: an active staff account holding the model permission for the action."""
+
+from rest_framework.permissions import DjangoModelPermissions
+
+
+class StaffModelPermissions(DjangoModelPermissions):
+    # Reading needs the `view` permission too: a parent account (no permission at all) sees nothing.
+    perms_map = {
+        **DjangoModelPermissions.perms_map,
+        "GET": ["%(app_label)s.view_%(model_name)s"],
+        "HEAD": ["%(app_label)s.view_%(model_name)s"],
+        "OPTIONS": ["%(app_label)s.view_%(model_name)s"],
+    }
+
+    def has_permission(self, request, view):
+        user = request.user
+        if not (user and user.is_authenticated and user.is_active and user.is_staff):
+            return False
+        return super().has_permission(request, view)

@@ -1,0 +1,1 @@
+"""Portail Famille project package and the staff back-office (admin site, CRUD engine, dashboards)."""

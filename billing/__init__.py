@@ -1,0 +1,1 @@
+"""Tariffs, quotient familial, invoices, credit notes, payments, SEPA and tax certificates."""

@@ -1,0 +1,171 @@
+"""Back-office declarations of the families app: one `register` per model (admin, import/export, API)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from backoffice.crud import inline, register
+
+from .models import Activity, Allergen, Child, ClassLevel, Contact, Family, Guardian, School, Unit, Vaccination
+
+register(
+    ClassLevel,
+    api_name="class-levels",
+    list_display=("code", "label", "rank"),
+    search_fields=("code", "label"),
+    import_id_fields=("code",),
+)
+
+register(
+    Allergen,
+    api_name="allergens",
+    list_display=("label", "code", "rank"),
+    search_fields=("label", "code"),
+    import_id_fields=("code",),
+)
+
+register(
+    School,
+    api_name="schools",
+    list_display=("name", "kind", "commune", "phone"),
+    list_filter=("kind", "commune"),
+    search_fields=("name", "commune"),
+    filter_horizontal=("levels",),
+    natural_keys={"levels": "code"},
+    import_id_fields=("name",),
+)
+
+register(
+    Family,
+    api_name="families",
+    list_display=("code", "name", "commune", "allocataire_regime", "paperless_invoices", "is_active"),
+    list_display_links=("code", "name"),
+    list_filter=("is_active", "allocataire_regime", "paperless_invoices", "commune"),
+    search_fields=("code", "name", "guardians__last_name", "guardians__email", "children__first_name", "children__last_name"),
+    date_hierarchy="created_at",
+    readonly_fields=("created_at", "updated_at"),
+    inlines=[
+        inline(Guardian, stacked=True, fields=(
+            ("civility", "first_name", "last_name"), ("email", "phone_mobile"), ("employer", "is_billing_contact"),
+            "user",
+        ), autocomplete_fields=("user",)),
+        inline(Child, fields=("first_name", "last_name", "birth_date", "school", "class_level", "diet", "has_pai")),
+        inline(Contact, fields=("first_name", "last_name", "relationship", "phone", "may_pick_up", "is_emergency")),
+    ],
+    import_id_fields=("code",),
+    import_fields=(
+        "code", "name", "address_line1", "address_line2", "postcode", "commune", "allocataire_regime",
+        "allocataire_number", "paperless_invoices", "notes", "is_active",
+    ),
+    api_read_only_fields=("created_at", "updated_at"),
+    filterset_fields={
+        "code": ["exact"],
+        "name": ["icontains"],
+        "commune": ["exact", "icontains"],
+        "postcode": ["exact"],
+        "is_active": ["exact"],
+        "allocataire_regime": ["exact"],
+        "paperless_invoices": ["exact"],
+        "created_at": ["gte", "lte"],
+    },
+)
+
+register(
+    Guardian,
+    api_name="guardians",
+    list_display=("last_name", "first_name", "family", "email", "phone_mobile", "is_billing_contact"),
+    list_filter=("civility", "is_billing_contact", "relationship"),
+    search_fields=("last_name", "first_name", "email", "family__code", "family__name"),
+    autocomplete_fields=("family", "user"),
+    natural_keys={"family": "code"},
+    import_id_fields=("family", "first_name", "last_name"),
+    import_fields=(
+        "family", "civility", "first_name", "last_name", "birth_name", "relationship", "email", "phone_mobile",
+        "phone_home", "phone_work", "employer", "profession", "is_billing_contact",
+    ),
+    api_exclude=("user",),
+)
+
+register(
+    Child,
+    api_name="children",
+    list_display=("last_name", "first_name", "birth_date", "family", "school", "class_level", "diet", "has_pai"),
+    list_filter=("school", "class_level", "diet", "has_pai", "image_rights", "may_leave_alone", "allergens"),
+    search_fields=("last_name", "first_name", "family__code", "family__name"),
+    date_hierarchy="birth_date",
+    autocomplete_fields=("family",),
+    filter_horizontal=("allergens",),
+    natural_keys={"family": "code", "school": "name", "class_level": "code", "allergens": "code"},
+    import_id_fields=("family", "first_name", "birth_date"),
+    import_fields=(
+        "family", "first_name", "last_name", "sex", "birth_date", "school", "class_level", "diet", "allergens",
+        "allergies_other", "has_pai", "pai_details", "doctor_name", "doctor_phone", "image_rights", "may_leave_alone",
+    ),
+    inlines=[inline(Vaccination, fields=("vaccine", "date", "notes"))],
+    fieldsets=(
+        (None, {"fields": ("family", ("first_name", "last_name"), ("sex", "birth_date"), ("school", "class_level"))}),
+        (_("Fiche sanitaire"), {"fields": (
+            "diet", "allergens", "allergies_other", ("has_pai", "pai_details"), "health_notes",
+            ("doctor_name", "doctor_phone"), "health_form_confirmed_on",
+        )}),
+        (_("Autorisations"), {"fields": ("image_rights", "may_leave_alone")}),
+    ),
+    api_read_only_fields=("created_at",),
+)
+
+register(
+    Vaccination,
+    api_name="vaccinations",
+    list_display=("child", "vaccine", "date"),
+    list_filter=("vaccine",),
+    search_fields=("child__last_name", "child__first_name", "child__family__code"),
+    autocomplete_fields=("child",),
+    list_select_related=("child",),
+)
+
+register(
+    Contact,
+    api_name="contacts",
+    list_display=("last_name", "first_name", "relationship", "family", "phone", "may_pick_up", "is_emergency"),
+    list_filter=("may_pick_up", "is_emergency"),
+    search_fields=("last_name", "first_name", "family__code", "family__name"),
+    autocomplete_fields=("family",),
+    filter_horizontal=("children",),
+    natural_keys={"family": "code"},
+    import_id_fields=("family", "first_name", "last_name"),
+    import_fields=("family", "first_name", "last_name", "relationship", "phone", "phone_other", "may_pick_up",
+                   "is_emergency"),
+)
+
+register(
+    Activity,
+    api_name="activities",
+    list_display=("name", "kind", "period_start", "period_end", "registration_opens", "registration_closes",
+                  "requires_validation", "is_active"),
+    list_filter=("kind", "is_active", "requires_validation", "schools"),
+    search_fields=("name",),
+    date_hierarchy="period_start",
+    filter_horizontal=("schools",),
+    inlines=[inline(Unit, fields=("label", "code", "start_time", "end_time", "exclusive_group", "capacity",
+                                  "position", "is_active"))],
+    natural_keys={"schools": "name", "min_level": "code", "max_level": "code"},
+    fieldsets=(
+        (None, {"fields": ("name", "kind", "description", "is_active")}),
+        (_("Période et jours"), {"fields": (("period_start", "period_end"),
+                                            ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday"))}),
+        (_("Public"), {"fields": (("min_age", "max_age"), ("min_level", "max_level"), "schools")}),
+        (_("Inscriptions"), {"fields": (("registration_opens", "registration_closes"), "requires_validation",
+                                        "capacity")}),
+        (_("Délai de modification"), {"fields": (("deadline_days", "deadline_kind", "deadline_time"),)}),
+    ),
+    import_id_fields=("name", "period_start"),
+)
+
+register(
+    Unit,
+    api_name="units",
+    list_display=("label", "activity", "start_time", "end_time", "exclusive_group", "capacity", "is_active"),
+    list_filter=("activity__kind", "is_active", "activity"),
+    search_fields=("label", "code", "activity__name"),
+    autocomplete_fields=("activity",),
+    import_id_fields=("activity", "code"),
+    filterset_fields={"activity": ["exact"], "is_active": ["exact"], "exclusive_group": ["exact"], "code": ["exact"]},
+)

@@ -1,0 +1,22 @@
+"""Models of the families app, split by concern."""
+
+from .catalogue import Activity, ActivityKind, ClassLevel, DeadlineKind, School, Unit
+from .dossier import Allergen, Child, Civility, Contact, Diet, Family, Guardian, Vaccination, Vaccine
+
+__all__ = [
+    "Activity",
+    "ActivityKind",
+    "Allergen",
+    "Child",
+    "Civility",
+    "ClassLevel",
+    "Contact",
+    "DeadlineKind",
+    "Diet",
+    "Family",
+    "Guardian",
+    "School",
+    "Unit",
+    "Vaccination",
+    "Vaccine",
+]
