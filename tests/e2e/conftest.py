@@ -1,0 +1,87 @@
+"""End-to-end fixtures: Debian's Chromium driven by Playwright against Django's live server.
+
+Without /usr/bin/chromium the e2e tests skip with a reason, except under CI=true where that is a failure.
+axe-core (npm, installed by `make test` into node_modules/) is injected into pages for accessibility checks.
+"""
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
+AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+
+# Playwright's sync API runs an event loop; Django must allow ORM calls from the test thread anyway.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _missing(reason: str):
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason} (obligatoire en CI)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
+        _missing(f"Chromium introuvable ({CHROMIUM}) : installez le paquet Debian « chromium » (make test le fait en root)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("Playwright n'est pas installé")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.base_url = live_server.url
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser, live_server):
+    context = browser.new_context(
+        locale="fr-FR", timezone_id="Europe/Paris", viewport={"width": 390, "height": 844}, is_mobile=True,
+        has_touch=True,
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.base_url = live_server.url
+    yield page
+    context.close()
+
+
+def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
+    """Run axe-core in the page and return the violations of the given impacts."""
+    if not AXE_JS.exists():
+        _missing(f"axe-core introuvable ({AXE_JS}) : lancez `npm install` (make test le fait)")
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    bad = [v for v in result["violations"] if v.get("impact") in impacts]
+    return [{"id": v["id"], "impact": v["impact"], "help": v["help"],
+             "nodes": [n["target"] for n in v["nodes"][:5]]} for v in bad]
+
+
+def format_violations(violations) -> str:
+    return json.dumps(violations, ensure_ascii=False, indent=2)
