@@ -240,3 +240,21 @@ LOGGING = {
 
 # The town's school-holiday zone (A, B or C), used by the calendar services.
 PORTAIL_SCHOOL_ZONE = os.environ.get("PORTAIL_SCHOOL_ZONE", "C")
+
+# Portal ------------------------------------------------------------------------------------------------------------
+# Parent portal (/portail/) settings: the town's identity in emails and PDFs, and its account and dossier rules.
+# The CMS site settings may later override the display values; these are the defaults every deployment has.
+PORTAIL_TOWN_NAME = WAGTAIL_SITE_NAME
+PORTAIL_SERVICE_NAME = os.environ.get("PORTAIL_SERVICE_NAME", "Service enfance")
+PORTAIL_CONTACT_EMAIL = os.environ.get("PORTAIL_CONTACT_EMAIL", "enfance@portail-famille.localhost")
+PORTAIL_CONTACT_PHONE = os.environ.get("PORTAIL_CONTACT_PHONE", "01 30 40 44 34")
+PORTAIL_CONTACT_ADDRESS = os.environ.get("PORTAIL_CONTACT_ADDRESS", "Pôle éducatif — Place de la Mairie")
+# How parents get an account: "self" (Créer mon espace + clé famille) and/or "staff" (comptes créés par le service).
+PORTAIL_SIGNUP_MODES = env_list("PORTAIL_SIGNUP_MODES", "self,staff")
+PORTAIL_ACTIVATION_HOURS = int(os.environ.get("PORTAIL_ACTIVATION_HOURS", "48"))
+# Coordonnées a parent may change without the service's approval; every other change becomes a démarche.
+PORTAIL_IMMEDIATE_FIELDS = env_list("PORTAIL_IMMEDIATE_FIELDS", "")
+# The fiche sanitaire must be confirmed each school year; confirmations count from this day (MM-DD) for the
+# school year starting that September (parents confirm in June for the rentrée).
+PORTAIL_HEALTH_FORM_OPENS = os.environ.get("PORTAIL_HEALTH_FORM_OPENS", "06-01")
+# End of the Portal section -----------------------------------------------------------------------------------------

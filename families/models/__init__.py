@@ -2,8 +2,28 @@
 
 from .catalogue import Activity, ActivityKind, ClassLevel, DeadlineKind, School, Unit
 from .dossier import Allergen, Child, Civility, Contact, Diet, Family, Guardian, Vaccination, Vaccine
+from .portal import (
+    PARENT_DOCUMENT_KINDS,
+    AccountRequest,
+    ChangeRequest,
+    Conversation,
+    DocumentKind,
+    FamilyAccessKey,
+    FamilyDocument,
+    GuichetAction,
+    Message,
+)
 
 __all__ = [
+    "PARENT_DOCUMENT_KINDS",
+    "AccountRequest",
+    "ChangeRequest",
+    "Conversation",
+    "DocumentKind",
+    "FamilyAccessKey",
+    "FamilyDocument",
+    "GuichetAction",
+    "Message",
     "Activity",
     "ActivityKind",
     "Allergen",
