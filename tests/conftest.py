@@ -85,3 +85,15 @@ def small_town(db):
         "chloe": chloe,
         "canteen": canteen,
     }
+
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Transactional tests (e2e) start after a flush that wiped what migrations create: put it back the same way."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        request.getfixturevalue("transactional_db")
+        from tests.reference_data import restore_reference_data
+
+        restore_reference_data()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-
 from typing import TYPE_CHECKING
 
 import django_filters

@@ -106,7 +106,10 @@ class Crud:
         if self.importable:
             attrs["resource_classes"] = [self.resource_class]
             bases += (ImportExportModelAdmin,)
-        bases += (SimpleHistoryAdmin,)
+        if hasattr(self.model._meta, "simple_history_manager_attribute"):
+            bases += (SimpleHistoryAdmin,)
+        else:
+            bases += (admin.ModelAdmin,)
         return type(f"{self.name}Admin", bases, attrs)
 
 

@@ -60,7 +60,16 @@ class NaturalKeysManyWidget(widgets.ManyToManyWidget):
 
 
 class CrudModelResource(resources.ModelResource):
-    """Base of every generated resource: full model validation and French errors for m2m columns."""
+    """Base of every generated resource: full model validation, French errors for m2m columns, all-or-nothing."""
+
+    def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None,
+                    collect_failed_rows=False, rollback_on_validation_errors=True, **kwargs):
+        # One bad row cancels the whole file: staff fix it and import again, never a half-imported town.
+        return super().import_data(
+            dataset, dry_run=dry_run, raise_errors=raise_errors, use_transactions=use_transactions,
+            collect_failed_rows=collect_failed_rows, rollback_on_validation_errors=rollback_on_validation_errors,
+            **kwargs,
+        )
 
     def get_instance(self, instance_loader, row):
         # A bad natural key in an id column is reported by `import_instance` against its column, not as a crash.

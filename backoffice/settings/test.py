@@ -14,6 +14,8 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 _tmp = tempfile.mkdtemp(prefix="portail-test-")
 MEDIA_ROOT = os.path.join(_tmp, "media")
 PRIVATE_MEDIA_ROOT = os.path.join(_tmp, "private")
+STATIC_ROOT = os.path.join(_tmp, "static")
+os.makedirs(STATIC_ROOT, exist_ok=True)
 STORAGES["private"]["OPTIONS"]["location"] = PRIVATE_MEDIA_ROOT  # noqa: F405
 # The throwaway model that proves the CRUD engine generates every surface.
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.crud_app"]

@@ -1,4 +1,5 @@
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from families.models import Family
 
@@ -10,6 +11,7 @@ class Gadget(models.Model):
     label = models.CharField("libellé", max_length=50)
     bought_on = models.DateField("acheté le")
     price = models.DecimalField("prix", max_digits=8, decimal_places=2)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "gadget"

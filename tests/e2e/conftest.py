@@ -49,27 +49,38 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", viewport={"width": 1280, "height": 900})
+def _open_page(browser, live_server, **context_options):
+    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", **context_options)
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.base_url = live_server.url
-    yield page
+    return context, page
+
+
+def _close(context, page):
+    # The live server shares the test's database connection (SQLite in memory): let the last request finish before
+    # the database is flushed, or both threads would use one connection at once.
+    try:
+        page.wait_for_load_state("networkidle", timeout=5_000)
+    except Exception:  # noqa: BLE001 - a page still busy after 5 s is closed anyway
+        pass
     context.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context, page = _open_page(browser, live_server, viewport={"width": 1280, "height": 900})
+    yield page
+    _close(context, page)
 
 
 @pytest.fixture
 def phone_page(browser, live_server):
-    context = browser.new_context(
-        locale="fr-FR", timezone_id="Europe/Paris", viewport={"width": 390, "height": 844}, is_mobile=True,
-        has_touch=True,
+    context, page = _open_page(
+        browser, live_server, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
     )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.base_url = live_server.url
     yield page
-    context.close()
+    _close(context, page)
 
 
 def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:

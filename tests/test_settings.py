@@ -1,0 +1,52 @@
+"""Production settings pass `check --deploy`; the family code is generated from the primary key."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from families.models import Family
+
+from .factories import FamilyFactory
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_production_settings_pass_check_deploy_without_warnings():
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "backoffice.settings.production",
+        "SECRET_KEY": "x7!kq2-prod-test-" + "a9Zr4" * 10,
+        "ALLOWED_HOSTS": "portail.bessancourt.fr",
+    }
+    env.pop("DATABASE_URL", None) if env.get("DATABASE_URL", "").startswith("sqlite") else None
+    proc = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "no issues" in proc.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "backoffice.settings.production", "ALLOWED_HOSTS": "x.fr"}
+    env.pop("SECRET_KEY", None)
+    proc = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode != 0
+    assert "SECRET_KEY" in proc.stderr
+
+
+@pytest.mark.django_db
+def test_family_code_follows_the_primary_key():
+    family = FamilyFactory(code="")
+    family.refresh_from_db()
+    assert family.code == f"F-{family.pk:06d}"
+    assert Family.objects.filter(code__startswith="TMP-").count() == 0
+
+
+def test_french_locale_and_timezone(settings):
+    assert settings.LANGUAGE_CODE == "fr-fr"
+    assert settings.TIME_ZONE == "Europe/Paris"
