@@ -4,7 +4,33 @@ from django.utils.translation import gettext_lazy as _
 
 from backoffice.crud import inline, register
 
-from .models import Activity, Allergen, Child, ClassLevel, Contact, Family, Guardian, School, Unit, Vaccination
+from .models import (
+    AccountRequest,
+    Activity,
+    Allergen,
+    ChangeRequest,
+    Child,
+    ClassLevel,
+    Contact,
+    Conversation,
+    Family,
+    FamilyAccessKey,
+    FamilyDocument,
+    Guardian,
+    GuichetAction,
+    School,
+    Unit,
+    Vaccination,
+)
+from .views.backoffice import (
+    AccountRequestAdminMixin,
+    ChangeRequestAdminMixin,
+    ConversationAdminMixin,
+    FamilyDocumentAdminMixin,
+    FamilyPortalAdminMixin,
+    GuardianPortalAdminMixin,
+    ReadOnlyAdminMixin,
+)
 
 register(
     ClassLevel,
@@ -36,6 +62,7 @@ register(
 register(
     Family,
     api_name="families",
+    admin_mixins=[FamilyPortalAdminMixin],
     list_display=("code", "name", "commune", "allocataire_regime", "paperless_invoices", "is_active"),
     list_display_links=("code", "name"),
     list_filter=("is_active", "allocataire_regime", "paperless_invoices", "commune"),
@@ -71,6 +98,7 @@ register(
 register(
     Guardian,
     api_name="guardians",
+    admin_mixins=[GuardianPortalAdminMixin],
     list_display=("last_name", "first_name", "family", "email", "phone_mobile", "is_billing_contact"),
     list_filter=("civility", "is_billing_contact", "relationship"),
     search_fields=("last_name", "first_name", "email", "family__code", "family__name"),
@@ -168,4 +196,83 @@ register(
     autocomplete_fields=("activity",),
     import_id_fields=("activity", "code"),
     filterset_fields={"activity": ["exact"], "is_active": ["exact"], "exclusive_group": ["exact"], "code": ["exact"]},
+)
+
+# --- Parent portal: démarches, documents, messagerie, account requests, keys, guichet journal -----------------------
+
+register(
+    ChangeRequest,
+    api_name="change-requests",
+    admin_mixins=[ChangeRequestAdminMixin],
+    list_display=("created_at", "family", "kind", "status", "created_by", "decided_by"),
+    list_display_links=("created_at", "family"),
+    list_filter=("status", "kind"),
+    search_fields=("family__code", "family__name"),
+    date_hierarchy="created_at",
+    readonly_fields=("family", "kind", "status", "summary", "created_at", "created_by", "decided_at", "decided_by"),
+    importable=False,
+    api_read_only_fields=("family", "kind", "payload", "previous", "status", "created_at", "created_by",
+                          "decided_at", "decided_by"),
+)
+
+register(
+    FamilyDocument,
+    api_name="family-documents",
+    admin_mixins=[FamilyDocumentAdminMixin],
+    list_display=("uploaded_at", "family", "kind", "child", "valid_until", "status"),
+    list_display_links=("uploaded_at", "family"),
+    list_filter=("status", "kind"),
+    search_fields=("family__code", "family__name", "original_name"),
+    date_hierarchy="uploaded_at",
+    autocomplete_fields=("family",),
+    importable=False,
+    api_exclude=("file",),
+    api_read_only_fields=("original_name", "content_type", "size", "status", "uploaded_at", "uploaded_by",
+                          "reviewed_at", "reviewed_by"),
+)
+
+register(
+    Conversation,
+    api_name="conversations",
+    admin_mixins=[ConversationAdminMixin],
+    list_display=("subject", "family", "status", "assigned_to", "last_message_at", "unread"),
+    list_filter=("status", "assigned_to"),
+    search_fields=("subject", "family__code", "family__name"),
+    autocomplete_fields=("family",),
+    ordering=("-last_message_at",),
+    importable=False,
+    api_read_only_fields=("created_at", "created_by", "last_message_at"),
+)
+
+register(
+    AccountRequest,
+    api_name="account-requests",
+    admin_mixins=[AccountRequestAdminMixin],
+    list_display=("created_at", "last_name", "first_name", "email", "commune", "status", "handled_by"),
+    list_filter=("status",),
+    search_fields=("last_name", "first_name", "email"),
+    readonly_fields=("created_at", "handled_by", "handled_at"),
+    importable=False,
+)
+
+register(
+    FamilyAccessKey,
+    api_name="family-keys",
+    admin_mixins=[ReadOnlyAdminMixin],
+    list_display=("family", "hint", "created_at", "created_by", "used_at", "used_by", "revoked_at"),
+    search_fields=("family__code", "family__name"),
+    list_select_related=("family", "created_by", "used_by"),
+    importable=False,
+    api=False,
+)
+
+register(
+    GuichetAction,
+    api_name="guichet-actions",
+    admin_mixins=[ReadOnlyAdminMixin],
+    list_display=("created_at", "agent", "family", "action"),
+    search_fields=("family__code", "family__name", "agent__email"),
+    list_select_related=("family", "agent"),
+    importable=False,
+    api=False,
 )

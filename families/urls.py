@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from .views import accounts, documents, dossier, messaging
 from .views.auth import PortalLoginView, PortalLogoutView
 from .views.home import portal_home
 
@@ -9,6 +10,44 @@ app_name = "portal"
 
 urlpatterns = [
     path("", portal_home, name="home"),
+    # Accounts
     path("connexion/", PortalLoginView.as_view(), name="login"),
     path("deconnexion/", PortalLogoutView.as_view(), name="logout"),
+    path("inscription/", accounts.signup, name="signup"),
+    path("activation/<str:uidb64>/<str:token>/", accounts.activate, name="activate"),
+    path("cle-famille/", accounts.attach, name="attach"),
+    path("demande-de-compte/", accounts.account_request, name="account_request"),
+    path("mot-de-passe-oublie/", accounts.PasswordResetView.as_view(), name="password_reset"),
+    path("mot-de-passe-oublie/envoye/", accounts.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("reinitialisation/<str:uidb64>/<str:token>/", accounts.PasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
+    path("reinitialisation/terminee/", accounts.PasswordResetCompleteView.as_view(),
+         name="password_reset_complete"),
+    path("mon-compte/", accounts.account, name="account"),
+    path("mon-compte/mot-de-passe/", accounts.PasswordChangeView.as_view(), name="password_change"),
+    path("mon-compte/e-mail/", accounts.email_change, name="email_change"),
+    path("mon-compte/e-mail/<str:token>/", accounts.email_change_confirm, name="email_change_confirm"),
+    path("guichet/quitter/", accounts.guichet_leave, name="guichet_leave"),
+    # Mon dossier
+    path("dossier/", dossier.dossier, name="dossier"),
+    path("dossier/coordonnees/", dossier.coordinates_edit, name="coordinates"),
+    path("dossier/demarches/", dossier.demarches, name="demarches"),
+    path("dossier/enfants/ajouter/", dossier.child_add, name="child_add"),
+    path("dossier/enfants/<int:child_id>/fiche-sanitaire/", dossier.child_health, name="child_health"),
+    path("dossier/entourage/", dossier.contacts, name="contacts"),
+    path("dossier/entourage/ajouter/", dossier.contact_edit, name="contact_add"),
+    path("dossier/entourage/<int:contact_id>/", dossier.contact_edit, name="contact_edit"),
+    path("dossier/entourage/<int:contact_id>/supprimer/", dossier.contact_delete, name="contact_delete"),
+    # Mes documents, Mes attestations
+    path("documents/", documents.documents, name="documents"),
+    path("documents/<int:document_id>/fichier/", documents.document_download, name="document_download"),
+    path("documents/<int:document_id>/supprimer/", documents.document_delete, name="document_delete"),
+    path("attestations/", documents.attestations, name="attestations"),
+    path("attestations/fiche-famille.pdf", documents.family_sheet_pdf, name="family_sheet"),
+    # Messagerie
+    path("messagerie/", messaging.conversations, name="messages"),
+    path("messagerie/nouveau/", messaging.conversation_new, name="conversation_new"),
+    path("messagerie/<int:conversation_id>/", messaging.conversation_detail, name="conversation"),
+    path("messagerie/<int:conversation_id>/pieces-jointes/<int:message_id>/", messaging.attachment_download,
+         name="attachment"),
 ]

@@ -27,6 +27,13 @@ class PortalLoginView(auth_views.LoginView):
     form_class = PortalLoginForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        from django.conf import settings
+
+        return super().get_context_data(
+            signup_modes=settings.PORTAIL_SIGNUP_MODES, contact_phone=settings.PORTAIL_CONTACT_PHONE,
+            contact_email=settings.PORTAIL_CONTACT_EMAIL, **kwargs)
+
     def form_valid(self, form):
         response = super().form_valid(form)
         # Without "Se rappeler de moi" the session ends with the browser.

@@ -1,13 +1,23 @@
-"""Mon accueil: the family at a glance."""
+"""Mon accueil: the family at a glance, what needs action, recent démarches."""
 
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils import timezone
 
-from families.selectors import family_children, family_for_user
+from families.selectors import family_change_requests, family_children, family_documents, family_todo
+
+from .common import family_required
 
 
-@login_required
+@family_required
 def portal_home(request):
-    family = family_for_user(user=request.user)
-    children = list(family_children(family=family)) if family else []
-    return render(request, "portal/home.html", {"family": family, "children": children})
+    family = request.family
+    today = timezone.localdate()
+    children = list(family_children(family=family))
+    documents = list(family_documents(family=family)[:50])
+    return render(request, "portal/home.html", {
+        "family": family,
+        "children": children,
+        "todo": family_todo(family=family, children=children, documents=documents, unread=request.portal_unread,
+                            today=today),
+        "change_requests": list(family_change_requests(family=family, limit=8)),
+    })

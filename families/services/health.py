@@ -1,0 +1,58 @@
+"""The fiche sanitaire: its yearly confirmation and the gate it puts in front of every reservation."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from families.models import Child
+
+
+class HealthFormRequired(ValidationError):
+    """Raised by the reservation gate; carries the link to the form so the portal can say why and where."""
+
+    def __init__(self, *, child: Child):
+        self.child = child
+        self.url = reverse("portal:child_health", kwargs={"child_id": child.pk})
+        super().__init__(
+            _("La fiche sanitaire de %(name)s doit être complétée et confirmée pour cette année scolaire avant "
+              "toute réservation.") % {"name": child.first_name},
+            code="health_form_required",
+        )
+
+
+def school_year_start(*, day: date) -> int:
+    """The calendar year in which the school year containing `day` began (September → August)."""
+    return day.year if day.month >= 9 else day.year - 1
+
+
+def health_form_valid_since(*, day: date) -> date:
+    """Earliest confirmation date that counts for `day`: PORTAIL_HEALTH_FORM_OPENS (1 June) before its rentrée."""
+    month, dom = (int(x) for x in settings.PORTAIL_HEALTH_FORM_OPENS.split("-"))
+    return date(school_year_start(day=day), month, dom)
+
+
+def child_health_form_is_current(*, child: Child, day: date) -> bool:
+    """True when the fiche sanitaire was confirmed for the school year of `day`."""
+    confirmed = child.health_form_confirmed_on
+    return confirmed is not None and confirmed >= health_form_valid_since(day=day)
+
+
+def child_assert_can_book(*, child: Child, day: date) -> None:
+    """The reservation gate: no booking while the fiche sanitaire is not confirmed for that school year."""
+    if not child_health_form_is_current(child=child, day=day):
+        raise HealthFormRequired(child=child)
+
+
+@transaction.atomic
+def child_health_form_confirm(*, child: Child, today: date, by=None) -> Child:
+    """The parent certifies the fiche sanitaire (already validated by its form) for the current school year."""
+    child.health_form_confirmed_on = today
+    child._change_reason = _("Fiche sanitaire confirmée")
+    child.save(update_fields=["health_form_confirmed_on"])
+    return child
