@@ -4,9 +4,12 @@ from django.conf import settings
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from backoffice.admin import site as backoffice_site
+from cms import views as cms_views
+from cms.feeds import NewsAtomFeed, NewsRssFeed
 
 urlpatterns = [
     path("gestion/", backoffice_site.urls),
@@ -22,5 +25,13 @@ if settings.DEBUG:
 
     urlpatterns += staticfiles_urlpatterns()
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Public site (cms): search, sitemap and news feeds, before Wagtail's catch-all.
+urlpatterns += [
+    path("recherche/", cms_views.search, name="cms_search"),
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("flux/actualites.rss", NewsRssFeed(), name="cms_news_rss"),
+    path("flux/actualites.atom", NewsAtomFeed(), name="cms_news_atom"),
+]
 
 urlpatterns += [path("", include(wagtail_urls))]

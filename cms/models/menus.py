@@ -1,0 +1,155 @@
+"""Canteen menus: a week per restaurant (or for every school), its dishes with EGalim labels and allergens."""
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.models import Orderable
+
+
+class Course(models.TextChoices):
+    """The components of a school meal, in serving order."""
+
+    ENTREE = "entree", _("Entrée")
+    PLAT = "plat", _("Plat")
+    ACCOMPAGNEMENT = "accompagnement", _("Accompagnement")
+    LAITAGE = "laitage", _("Produit laitier")
+    DESSERT = "dessert", _("Dessert")
+    GOUTER = "gouter", _("Goûter")
+
+
+COURSE_ORDER = {value: rank for rank, value in enumerate(Course.values)}
+
+
+class MenuLabel(models.Model):
+    """A quality label counted by the EGalim law (bio, label rouge, AOP…) or a local mark (fait maison, local)."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    label = models.CharField(_("libellé"), max_length=80)
+    short = models.CharField(_("abréviation"), max_length=12, blank=True)
+    egalim = models.BooleanField(_("compté par la loi EGalim"), default=False)
+    rank = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("label de qualité")
+        verbose_name_plural = _("labels de qualité")
+        ordering = ["rank", "label"]
+
+    def __str__(self):
+        return self.label
+
+
+def week_monday(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+class MenuWeek(ClusterableModel):
+    """The menu of one week (lundi to vendredi) for one restaurant, or for every school when none is chosen."""
+
+    restaurant = models.ForeignKey(
+        "families.School", verbose_name=_("école / restaurant"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="menu_weeks", help_text=_("Vide : menu commun à tous les restaurants scolaires."),
+    )
+    week_start = models.DateField(_("semaine du (lundi)"), db_index=True)
+    note = models.TextField(
+        _("informations"), blank=True, help_text=_("Ex. repas à thème, origine des viandes, produits locaux."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    panels = [
+        MultiFieldPanel([FieldPanel("week_start"), FieldPanel("restaurant"), FieldPanel("note")], heading=_("Semaine")),
+        InlinePanel("dishes", heading=_("Plats"), label=_("plat")),
+    ]
+
+    class Meta:
+        verbose_name = _("menu de la semaine")
+        verbose_name_plural = _("menus de la cantine")
+        ordering = ["-week_start"]
+        constraints = [
+            models.UniqueConstraint(fields=["restaurant", "week_start"], name="menuweek_one_per_restaurant"),
+            models.UniqueConstraint(
+                fields=["week_start"], condition=Q(restaurant__isnull=True), name="menuweek_one_common_per_week"
+            ),
+        ]
+
+    def __str__(self):
+        label = _("Semaine du %(date)s") % {"date": date_format(self.week_start, "j F Y")}
+        if self.restaurant_id:
+            return f"{label} — {self.restaurant}"
+        return str(label)
+
+    @property
+    def week_end(self) -> datetime.date:
+        return self.week_start + datetime.timedelta(days=4)
+
+    def clean(self):
+        if self.week_start and self.week_start.weekday() != 0:
+            raise ValidationError({"week_start": _("Une semaine de menus commence un lundi.")})
+
+    def days(self) -> list[dict]:
+        """Dishes grouped by day then course, using prefetched dishes (no query per day)."""
+        by_day: dict[datetime.date, list] = {}
+        for dish in sorted(self.dishes.all(), key=lambda d: (d.day, COURSE_ORDER.get(d.course, 99), d.sort_order or 0)):
+            by_day.setdefault(dish.day, []).append(dish)
+        days = []
+        for offset in range(5):
+            day = self.week_start + datetime.timedelta(days=offset)
+            dishes = by_day.get(day, [])
+            courses: list[dict] = []
+            for dish in dishes:
+                if not courses or courses[-1]["course"] != dish.course:
+                    courses.append({"course": dish.course, "label": dish.get_course_display(), "dishes": []})
+                courses[-1]["dishes"].append(dish)
+            days.append({"date": day, "courses": courses, "closed": not dishes})
+        return days
+
+
+class MenuDish(Orderable, ClusterableModel):
+    """One dish of a day; the vegetarian alternative of a course is a dish of the same course marked végétarien."""
+
+    week = ParentalKey(MenuWeek, on_delete=models.CASCADE, related_name="dishes")
+    day = models.DateField(_("jour"))
+    course = models.CharField(_("composante"), max_length=16, choices=Course.choices)
+    name = models.CharField(_("intitulé"), max_length=200)
+    is_vegetarian_alternative = models.BooleanField(
+        _("alternative végétarienne"), default=False,
+        help_text=_("Proposée à la place du plat du jour aux enfants inscrits au repas végétarien."),
+    )
+    labels = ParentalManyToManyField(MenuLabel, verbose_name=_("labels"), blank=True)
+    allergens = ParentalManyToManyField("families.Allergen", verbose_name=_("allergènes"), blank=True)
+
+    panels = [
+        FieldPanel("day"),
+        FieldPanel("course"),
+        FieldPanel("name"),
+        FieldPanel("is_vegetarian_alternative"),
+        FieldPanel("labels", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("allergens", widget=forms.CheckboxSelectMultiple),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("plat")
+        verbose_name_plural = _("plats")
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        errors = {}
+        if self.day:
+            if self.day.weekday() > 4:
+                errors["day"] = _("Le %(date)s n'est pas un jour de semaine (lundi à vendredi).") % {
+                    "date": date_format(self.day, "l j F Y")
+                }
+            elif self.week_id and self.week.week_start and week_monday(self.day) != self.week.week_start:
+                errors["day"] = _("Ce jour n'appartient pas à la semaine du menu.")
+        if errors:
+            raise ValidationError(errors)

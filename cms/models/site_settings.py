@@ -1,0 +1,44 @@
+"""Site-wide settings edited in the CMS: the town, the service enfance's address, phones and opening hours."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+
+@register_setting(icon="home")
+class SiteSettings(BaseSiteSetting):
+    town_name = models.CharField(_("nom de la commune"), max_length=120, default="Ville de Bessancourt")
+    portal_name = models.CharField(_("nom du portail"), max_length=120, default="Portail Famille")
+    logo = models.ForeignKey(
+        "wagtailimages.Image", verbose_name=_("logo"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    service_name = models.CharField(_("nom du service"), max_length=120, default="Service enfance")
+    address = models.TextField(_("adresse"), blank=True, help_text=_("Une ligne par ligne d'adresse."))
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    phone_secondary = models.CharField(_("autre téléphone"), max_length=30, blank=True)
+    email = models.EmailField(_("adresse e-mail"), blank=True)
+    opening_hours = models.TextField(
+        _("horaires d'ouverture au public"), blank=True, help_text=_("Une ligne par plage, ex. « Lundi : 8h30 – 12h »."),
+    )
+
+    panels = [
+        MultiFieldPanel([FieldPanel("town_name"), FieldPanel("portal_name"), FieldPanel("logo")], heading=_("Commune")),
+        MultiFieldPanel(
+            [FieldPanel("service_name"), FieldPanel("address"), FieldPanel("phone"), FieldPanel("phone_secondary"),
+             FieldPanel("email"), FieldPanel("opening_hours")],
+            heading=_("Service enfance"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("paramètres du site")
+
+    @property
+    def address_lines(self) -> list[str]:
+        return [line for line in self.address.splitlines() if line.strip()]
+
+    @property
+    def opening_hours_lines(self) -> list[str]:
+        return [line for line in self.opening_hours.splitlines() if line.strip()]
