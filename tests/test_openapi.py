@@ -9,3 +9,9 @@ def test_schema_validates(tmp_path, db):
     text = out.read_text()
     assert "/api/v1/families/" in text
     assert "/cms/" not in text
+
+
+def test_api_docs_are_served_without_a_cdn(client, db):
+    page = client.get("/api/docs/").content.decode()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in page
+    assert "cdn.jsdelivr" not in page

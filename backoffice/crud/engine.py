@@ -69,6 +69,7 @@ class Crud:
             self.resource_class = build_resource(self)
         self.admin_class = self._build_admin()
         if self.api:
+            _name_enums(self.model)
             self.serializer_class = build_serializer(self)
             self.filterset_class = build_filterset(self)
             self.viewset_class = build_viewset(self)
@@ -111,6 +112,26 @@ class Crud:
         else:
             bases += (admin.ModelAdmin,)
         return type(f"{self.name}Admin", bases, attrs)
+
+
+def _name_enums(model: type[models.Model]) -> None:
+    """Give each choice set a stable OpenAPI enum name (`ChildDietEnum`), so two `status` fields never collide."""
+    from django.conf import settings
+
+    overrides = settings.SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})
+    seen = {_choices_key(c) for c in overrides.values() if not isinstance(c, str)}
+    for f in model._meta.concrete_fields:
+        if not f.choices:
+            continue
+        key = _choices_key(f.choices)
+        if key in seen:
+            continue
+        seen.add(key)
+        overrides[f"{model.__name__}{''.join(p.capitalize() for p in f.name.split('_'))}Enum"] = list(f.choices)
+
+
+def _choices_key(choices) -> tuple:
+    return tuple(sorted((str(value), str(label)) for value, label in choices if value not in ("", None)))
 
 
 def _is_forward_relation(model: type[models.Model], name: str) -> bool:

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "import_export",
     "simple_history",
     "axes",
@@ -215,7 +216,13 @@ SPECTACULAR_SETTINGS = {
     # Only our API: Wagtail's internal admin endpoints are not part of the public contract.
     "PREPROCESSING_HOOKS": ["api.schema.only_api_paths"],
     "COMPONENT_SPLIT_REQUEST": True,
+    # Filled by the CRUD engine with one name per choice set (see backoffice/crud/engine.py).
+    "ENUM_NAME_OVERRIDES": {},
     "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
+    # Swagger UI and ReDoc served from our own static files: no CDN, works on a closed network.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # import-export: every import is all-or-nothing inside one transaction.
