@@ -216,6 +216,7 @@ SPECTACULAR_SETTINGS = {
     # Only our API: Wagtail's internal admin endpoints are not part of the public contract.
     "PREPROCESSING_HOOKS": ["api.schema.only_api_paths"],
     "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
     # Filled by the CRUD engine with one name per choice set (see backoffice/crud/engine.py).
     "ENUM_NAME_OVERRIDES": {},
     "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
