@@ -125,13 +125,13 @@ class CoordinatesForm(forms.Form):
         self.family, self.guardians = family, guardians
         for name in FAMILY_FIELDS:
             model_field = Family._meta.get_field(name)
-            self.fields[name] = model_field.formfield()
+            self.fields[name] = model_field.formfield(validators=model_field.validators)
             self.initial.setdefault(name, getattr(family, name))
         for guardian in guardians:
             for name in GUARDIAN_FIELDS:
                 model_field = Guardian._meta.get_field(name)
                 key = f"g{guardian.pk}_{name}"
-                self.fields[key] = model_field.formfield()
+                self.fields[key] = model_field.formfield(validators=model_field.validators)
                 self.fields[key].widget.attrs["autocomplete"] = "off"
                 self.initial.setdefault(key, getattr(guardian, name))
 

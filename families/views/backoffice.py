@@ -11,8 +11,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import linebreaksbr
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -239,8 +241,10 @@ class ConversationAdminMixin:
             author = m.author.get_full_name() or m.author.email if m.author else "—"
             rows.append(format_html(
                 '<div style="margin:0 0 .8em;padding:.5em .8em;border-radius:6px;background:{}">'
-                "<strong>{} ({})</strong> — {:%d/%m/%Y %H:%M}{}<br>{}</div>",
-                "#e8eef7" if m.from_staff else "#f4f4f4", who, author, m.created_at, attachment, m.body))
+                "<strong>{} ({})</strong> — {}{}<br>{}</div>",
+                "#e8eef7" if m.from_staff else "#f4f4f4", who, author,
+                formats.date_format(timezone.localtime(m.created_at), "DATETIME_FORMAT"), attachment,
+                linebreaksbr(m.body)))
         return format_html("{}", format_html_join("", "{}", ((r,) for r in rows)))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
