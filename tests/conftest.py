@@ -90,10 +90,15 @@ def small_town(db):
 
 @pytest.fixture(autouse=True)
 def _reference_data(request):
-    """Transactional tests (e2e) start after a flush that wiped what migrations create: put it back the same way."""
-    marker = request.node.get_closest_marker("django_db")
-    if marker and marker.kwargs.get("transaction"):
-        request.getfixturevalue("transactional_db")
-        from tests.reference_data import restore_reference_data
+    """Every database test starts with what migrations create (roles, allergens, class levels, Wagtail tree).
 
-        restore_reference_data()
+    A transactional test (e2e) ends with a flush that wipes those rows; they are put back the way migrations
+    made them. Tests must carry a `django_db` mark (module `pytestmark`) so pytest-django orders them before the
+    transactional ones."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        return
+    request.getfixturevalue("transactional_db" if marker.kwargs.get("transaction") else "db")
+    from tests.reference_data import restore_reference_data
+
+    restore_reference_data()
