@@ -99,7 +99,8 @@ class HomePage(SeoMixin, Page):
         def latest_news():
             return list(
                 NewsPage.objects.live().public().descendant_of(self)
-                .select_related("category", "image").order_by("-date", "-pk")[: self.news_count]
+                .select_related("category", "image").prefetch_related("image__renditions")
+                .order_by("-date", "-pk")[: self.news_count]
             )
 
         def quick_links():

@@ -47,6 +47,7 @@ class NewsIndexPage(SeoMixin, Page):
         return (
             NewsPage.objects.live().public().child_of(self)
             .select_related("category", "image")
+            .prefetch_related("image__renditions")
             .order_by("-date", "-pk")
         )
 

@@ -26,7 +26,7 @@ class ProgrammeIndexPage(SeoMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["programmes"] = (
-            ProgrammePage.objects.live().public().child_of(self).select_related("activity", "image")
+            ProgrammePage.objects.live().public().child_of(self).select_related("activity", "image").prefetch_related("image__renditions")
             .order_by("-start_date")
         )
         return context
