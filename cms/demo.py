@@ -86,6 +86,7 @@ def _document(title: str, filename: str, paragraphs: list[str]) -> Document:
     if document is None:
         document = Document(title=title)
         document.file.save(filename, ContentFile(_pdf(title, paragraphs)), save=False)
+        document._set_document_file_metadata()  # size and hash, as the admin's upload form does
         document.save()
     return document
 
