@@ -67,7 +67,6 @@ register(
     list_display_links=("code", "name"),
     list_filter=("is_active", "allocataire_regime", "paperless_invoices", "commune"),
     search_fields=("code", "name", "guardians__last_name", "guardians__email", "children__first_name", "children__last_name"),
-    date_hierarchy="created_at",
     readonly_fields=("created_at", "updated_at"),
     inlines=[
         inline(Guardian, stacked=True, fields=(

@@ -71,6 +71,41 @@ class CrudModelResource(resources.ModelResource):
             **kwargs,
         )
 
+    def get_or_init_instance(self, instance_loader, row):
+        instance, new = super().get_or_init_instance(instance_loader, row)
+        instance._crud_import_new = new
+        return instance, new
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        # A related row named by its natural key was just loaded by the widget: `full_clean` would query it again
+        # (one query per column and row). Empty values are still validated (required fields).
+        errors = {} if import_validation_errors is None else dict(import_validation_errors)
+        if self._meta.clean_model_instances:
+            exclude = set(errors) | {
+                f.attribute
+                for f in self.get_import_fields()
+                if isinstance(f.widget, NaturalKeyWidget) and getattr(instance, f"{f.attribute}_id", None) is not None
+            }
+            try:
+                instance.full_clean(exclude=exclude, validate_unique=validate_unique)
+            except ValidationError as exc:
+                errors = exc.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def save_m2m(self, instance, row, **kwargs):
+        # A row just created has no relations yet: an empty column has nothing to set (saves 3 queries a row).
+        if getattr(instance, "_crud_import_new", False):
+            row = {
+                k: v
+                for k, v in row.items()
+                if not any(
+                    f.column_name == k and isinstance(f.widget, widgets.ManyToManyWidget) and (v is None or str(v).strip() == "")
+                    for f in self.get_import_fields()
+                )
+            }
+        return super().save_m2m(instance, row, **kwargs)
+
     def get_instance(self, instance_loader, row):
         # A bad natural key in an id column is reported by `import_instance` against its column, not as a crash.
         try:
