@@ -8,7 +8,11 @@ from django.core.cache import cache
 from cms.demo import seed_cms_demo
 from cms.models import HomePage, MenuPage, NewsIndexPage
 
+from .reference import register
+
 TODAY = datetime.date(2026, 11, 23)  # a Monday
+
+register()
 
 
 @pytest.fixture(autouse=True)
