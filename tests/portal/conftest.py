@@ -39,6 +39,16 @@ def emails_sent_at_once(monkeypatch):
     monkeypatch.setattr("families.services.emails._after_commit", lambda callback: callback())
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """The key-attempt counter lives in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def martin_client(client, small_town):
     client.force_login(small_town["martin_parent"].user, backend=BACKEND)
