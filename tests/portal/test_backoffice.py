@@ -84,3 +84,32 @@ def test_portal_demo_is_idempotent_and_gives_a_working_key(small_town):
     assert counts[2] >= 2
     newcomer = get_user_model().objects.create_user(email="new@exemple.fr", password="x" * 12)
     assert family_key_attach(user=newcomer, key=DEMO_FAMILY_KEY, civility="m") == small_town["bernard"]
+
+
+@pytest.mark.django_db
+def test_staff_start_a_conversation_from_the_inbox(agent_client, small_town):
+    from families.models import Conversation
+
+    response = agent_client.post(reverse("admin:families_conversation_add"), {
+        "family": small_town["martin"].pk, "subject": "Pièce manquante", "assigned_to": "",
+        "reply": "Merci de déposer votre attestation d'assurance."})
+    assert response.status_code == 302
+    conversation = Conversation.objects.get(subject="Pièce manquante")
+    assert conversation.messages.get().from_staff
+    assert mail.outbox[-1].to == ["claire.martin@exemple.fr"]
+
+
+@pytest.mark.django_db
+def test_staff_issue_a_document_checked_like_uploads(agent_client, small_town):
+    from families.models import FamilyDocument
+
+    from .conftest import exe_file, pdf_file
+
+    url = reverse("admin:families_familydocument_add")
+    response = agent_client.post(url, {"family": small_town["martin"].pk, "kind": "attestation",
+                                       "title": "Attestation 2025", "file": exe_file()})
+    assert response.status_code == 200 and not FamilyDocument.objects.exists()
+    response = agent_client.post(url, {"family": small_town["martin"].pk, "kind": "attestation",
+                                       "title": "Attestation 2025", "file": pdf_file()})
+    assert response.status_code == 302
+    assert FamilyDocument.objects.get().status == FamilyDocument.Status.ISSUED
