@@ -3,13 +3,14 @@
 import datetime
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
 
@@ -50,6 +51,23 @@ def week_monday(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
 
 
+class MenuWeekForm(WagtailAdminModelForm):
+    """Every dish of the week must fall between its Monday and Friday."""
+
+    def clean(self):
+        cleaned = super().clean()
+        week_start = cleaned.get("week_start")
+        formset = self.formsets.get("dishes")
+        if week_start and formset is not None:
+            for form in formset.forms:
+                if not form.is_valid() or form.cleaned_data.get("DELETE"):
+                    continue
+                day = form.cleaned_data.get("day")
+                if day and day.weekday() <= 4 and week_monday(day) != week_start:
+                    form.add_error("day", _("Ce jour n'appartient pas à la semaine du menu."))
+        return cleaned
+
+
 class MenuWeek(ClusterableModel):
     """The menu of one week (lundi to vendredi) for one restaurant, or for every school when none is chosen."""
 
@@ -64,6 +82,7 @@ class MenuWeek(ClusterableModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    base_form_class = MenuWeekForm
     panels = [
         MultiFieldPanel([FieldPanel("week_start"), FieldPanel("restaurant"), FieldPanel("note")], heading=_("Semaine")),
         InlinePanel("dishes", heading=_("Plats"), label=_("plat")),
@@ -142,6 +161,13 @@ class MenuDish(Orderable, ClusterableModel):
     def __str__(self):
         return self.name
 
+    def _week_or_none(self):
+        # In the admin the week may be unsaved yet: the inline form gives the dish its (unsaved) parent.
+        try:
+            return self.week
+        except ObjectDoesNotExist:
+            return None
+
     def clean(self):
         errors = {}
         if self.day:
@@ -149,7 +175,9 @@ class MenuDish(Orderable, ClusterableModel):
                 errors["day"] = _("Le %(date)s n'est pas un jour de semaine (lundi à vendredi).") % {
                     "date": date_format(self.day, "l j F Y")
                 }
-            elif self.week_id and self.week.week_start and week_monday(self.day) != self.week.week_start:
+            elif (week := self._week_or_none()) is not None and week.week_start and (
+                week_monday(self.day) != week.week_start
+            ):
                 errors["day"] = _("Ce jour n'appartient pas à la semaine du menu.")
         if errors:
             raise ValidationError(errors)
