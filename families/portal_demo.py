@@ -80,7 +80,7 @@ def _conversation(family, *, subject, lines, today, days_ago, status="open", par
         when = _at(today, days_ago, 9) + datetime.timedelta(hours=3 * i)
         msg = Message.objects.create(conversation=conversation, from_staff=from_staff, body=body,
                                      author=staff if from_staff else parent,
-                                     read_by_staff_at=when,
+                                     read_by_staff_at=when if (read or from_staff) else None,
                                      read_by_family_at=when if (read or not from_staff) else None)
         Message.objects.filter(pk=msg.pk).update(created_at=when)
     Conversation.objects.filter(pk=conversation.pk).update(last_message_at=when)
@@ -134,7 +134,7 @@ def seed_portal_demo(*, today: datetime.date) -> None:
                         payload={"family": {"address_line2": f"Bâtiment {chr(65 + i)}"}, "guardians": {}},
                         days_ago=i + 1, today=today)
         _document(family, kind=DocumentKind.ADDRESS_PROOF, status="pending", days_ago=i + 1, today=today)
-        _conversation(family, subject="Question sur la facture", today=today, days_ago=i + 1, lines=[
+        _conversation(family, subject="Question sur la facture", today=today, days_ago=i + 1, read=False, lines=[
             (False, "Bonjour, pourriez-vous m'expliquer la ligne « accueil du soir » de ma facture ?"),
         ])
     # A known clé famille on a family without a portal account, for the « Créer mon espace » flow.
