@@ -434,7 +434,7 @@ def seed_cms_demo(*, today: datetime.date) -> None:
     for index, activity in enumerate(_vacation_activities(today)):
         slug = f"programme-{activity.period_start:%Y-%m}"
         start = activity.period_start
-        _child(programmes, ProgrammePage, slug, title=f"Programme — {activity.name}", activity=activity,
+        _child(programmes, ProgrammePage, slug, title=activity.name.replace("Accueil de loisirs — ", "Programme des ").replace("Accueil de loisirs", "Programme"), activity=activity,
                start_date=start, end_date=activity.period_end, age_groups="3 à 11 ans",
                place="Centre de loisirs des Sablons",
                summary=["Le grand voyage des contes d'hiver : ateliers, cuisine et grand spectacle.",

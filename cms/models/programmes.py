@@ -27,7 +27,7 @@ class ProgrammeIndexPage(SeoMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context["programmes"] = (
             ProgrammePage.objects.live().public().child_of(self).select_related("activity", "image").prefetch_related("image__renditions")
-            .order_by("-start_date")
+            .order_by("start_date")
         )
         return context
 

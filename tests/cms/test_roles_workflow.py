@@ -118,3 +118,13 @@ def test_demo_is_complete_and_idempotent(demo_site, today):
     assert ProgrammePage.objects.live().count() == 2
     assert MenuWeek.objects.count() == 8
     assert all(week.dishes.count() == 30 for week in MenuWeek.objects.all())
+
+
+@pytest.mark.django_db
+def test_communication_opens_the_editor_of_every_page(client, communication, demo_site):
+    client.force_login(communication)
+    for page in Page.objects.filter(depth__gte=2):
+        assert client.get(f"/cms/pages/{page.pk}/edit/").status_code == 200, page.url_path
+    for url in ("/cms/snippets/cms/menulabel/", "/cms/snippets/cms/newscategory/", "/cms/documents/",
+                "/cms/images/"):
+        assert client.get(url).status_code == 200, url
