@@ -178,23 +178,41 @@ def _alert_staff(cr: ChangeRequest) -> None:
     })
 
 
-def change_request_lines(cr: ChangeRequest) -> list[tuple[str, str, str]]:
-    """(who/what, field label, new value) for display in the portal and the back-office."""
+def change_request_lines(
+    cr: ChangeRequest, *, guardians: dict[str, Guardian] | None = None, schools: dict | None = None,
+    levels: dict | None = None,
+) -> list[tuple[str, str, str, str]]:
+    """(who/what, field label, value before, value asked) for display in the portal and the back-office.
+
+    Pages listing many démarches pass the lookups (guardians by id, schools, levels) so no row queries."""
     lines = []
     if cr.kind == ChangeRequest.Kind.NEW_CHILD:
         for field in CHILD_FIELDS:
             value = cr.payload.get(field)
             if field == "school" and value:
-                value = str(School.objects.filter(pk=value).first() or value)
+                found = schools.get(value) if schools is not None else School.objects.filter(pk=value).first()
+                value = str(found or value)
             elif field == "class_level" and value:
-                value = str(ClassLevel.objects.filter(pk=value).first() or value)
-            lines.append((_("Enfant"), str(Child._meta.get_field(field).verbose_name), value or "—"))
+                found = levels.get(value) if levels is not None else ClassLevel.objects.filter(pk=value).first()
+                value = str(found or value)
+            lines.append((_("Enfant"), str(Child._meta.get_field(field).verbose_name), "", value or "—"))
         return lines
+    decided = cr.status != ChangeRequest.Status.PENDING
+    previous = cr.previous or {}
+    family = cr.family
     for field, value in (cr.payload.get("family") or {}).items():
-        lines.append((_("Foyer"), str(Family._meta.get_field(field).verbose_name), value or "—"))
-    guardians = cr.payload.get("guardians") or {}
-    names = {str(g.pk): g.full_name for g in Guardian.objects.filter(pk__in=[int(k) for k in guardians])}
-    for guardian_id, changes in guardians.items():
+        before = (previous.get("family") or {}).get(field, "") if decided else getattr(family, field)
+        lines.append((_("Foyer"), str(Family._meta.get_field(field).verbose_name), before or "—", value or "—"))
+    guardians_payload = cr.payload.get("guardians") or {}
+    if guardians is None:
+        guardians = {str(g.pk): g for g in Guardian.objects.filter(pk__in=[int(k) for k in guardians_payload])}
+    for guardian_id, changes in guardians_payload.items():
+        guardian = guardians.get(guardian_id)
         for field, value in changes.items():
-            lines.append((names.get(guardian_id, "?"), str(Guardian._meta.get_field(field).verbose_name), value or "—"))
+            if decided:
+                before = ((previous.get("guardians") or {}).get(guardian_id) or {}).get(field, "")
+            else:
+                before = getattr(guardian, field, "") if guardian else ""
+            lines.append((guardian.full_name if guardian else "?", str(Guardian._meta.get_field(field).verbose_name),
+                          before or "—", value or "—"))
     return lines

@@ -65,8 +65,10 @@ class ChangeRequestAdminMixin:
         if not obj.pk:
             return "—"
         lines = cr_services.change_request_lines(obj)
-        return format_html("<table>{}</table>", format_html_join(
-            "", "<tr><td>{}</td><td>{}</td><td><strong>{}</strong></td></tr>", lines))
+        head = format_html("<tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>", _("Qui"), _("Champ"),
+                           _("Avant"), _("Demandé"))
+        return format_html("<table>{}{}</table>", head, format_html_join(
+            "", "<tr><td>{}</td><td>{}</td><td>{}</td><td><strong>{}</strong></td></tr>", lines))
 
     def get_readonly_fields(self, request, obj=None):
         ro = list(super().get_readonly_fields(request, obj))

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from families.forms import ChildHealthForm, ContactForm, CoordinatesForm, NewChildForm, VaccinationFormSet
-from families.models import ChangeRequest, Child, Contact
+from families.models import ChangeRequest, Child, ClassLevel, Contact, School
 from families.selectors import family_change_requests, family_children, family_contacts, family_guardians
 from families.services import change_requests as cr_services
 from families.services import contacts as contact_services
@@ -64,8 +64,16 @@ def coordinates_edit(request):
 
 @family_required
 def demarches(request):
-    requests_ = list(family_change_requests(family=request.family)[:100])
-    rows = [(cr, cr_services.change_request_lines(cr)) for cr in requests_]
+    family = request.family
+    requests_ = list(family_change_requests(family=family)[:100])
+    lookups = {
+        "guardians": {str(g.pk): g for g in family_guardians(family=family)},
+        "schools": {s.pk: s for s in School.objects.all()},
+        "levels": {level.pk: level for level in ClassLevel.objects.all()},
+    }
+    for cr in requests_:
+        cr.family = family
+    rows = [(cr, cr_services.change_request_lines(cr, **lookups)) for cr in requests_]
     return render(request, "portal/demarches.html", {"rows": rows})
 
 
