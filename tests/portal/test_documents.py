@@ -105,3 +105,10 @@ def test_parent_withdraws_a_pending_document(martin_client, small_town):
     document = document_upload(family=small_town["martin"], kind="pai", file=pdf_file(), by=None)
     assert martin_client.post(reverse("portal:document_delete", args=[document.pk])).status_code == 302
     assert not FamilyDocument.objects.exists()
+
+
+@pytest.mark.django_db
+def test_heic_photo_from_a_phone_is_accepted(small_town):
+    heic = SimpleUploadedFile("IMG_0001.HEIC", b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64)
+    document = document_upload(family=small_town["martin"], kind="certificat_medical", file=heic, by=None)
+    assert document.content_type == "image/heic" and document.file.name.endswith(".heic")
