@@ -90,6 +90,7 @@ def conversation_messages(*, conversation):
 def family_todo(*, family: Family, children, documents, unread: int, today) -> list[dict]:
     """What needs the family's attention on Mon accueil (fiches sanitaires, documents, messages)."""
     from django.urls import reverse
+    from django.utils import formats
     from django.utils.translation import gettext as _
 
     from .models import FamilyDocument
@@ -117,12 +118,16 @@ def family_todo(*, family: Family, children, documents, unread: int, today) -> l
                     "kind": document.get_kind_display(), "reason": document.rejection_reason},
                 "url": reverse("portal:documents"), "action": _("Déposer un nouveau document"),
             })
-        elif document.valid_until and document.valid_until < today and document.status != FamilyDocument.Status.ISSUED:
-            todo.append({
-                "level": "warning",
-                "text": _("Document expiré : %(kind)s.") % {"kind": document.get_kind_display()},
-                "url": reverse("portal:documents"), "action": _("Le renouveler"),
-            })
+        elif document.valid_until and document.status != FamilyDocument.Status.ISSUED:
+            if document.valid_until < today:
+                text = _("Document expiré : %(kind)s.") % {"kind": document.get_kind_display()}
+            elif (document.valid_until - today).days <= 30:
+                text = _("%(kind)s : expire le %(date)s.") % {
+                    "kind": document.get_kind_display(), "date": formats.date_format(document.valid_until, "l j F Y")}
+            else:
+                continue
+            todo.append({"level": "warning", "text": text, "url": reverse("portal:documents"),
+                         "action": _("Le renouveler")})
     if unread:
         todo.append({
             "level": "info",

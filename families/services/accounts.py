@@ -73,6 +73,16 @@ def account_signup(*, email: str, password: str, first_name: str, last_name: str
     User = get_user_model()
     email = User.objects.normalize_email(email).strip()
     existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None and not existing.is_active and existing.last_login is None:
+        # Signed up but never activated (lost email, expired link): a fresh link, the password typed now.
+        existing.set_password(password)
+        existing.first_name, existing.last_name = first_name, last_name
+        existing.save(update_fields=["password", "first_name", "last_name"])
+        email_send(to=existing.email, template="activation", context={
+            "user": existing, "activation_url": _activation_url(user=existing, base_url=base_url),
+            "hours": settings.PORTAIL_ACTIVATION_HOURS, "sets_password": False,
+        })
+        return existing
     if existing is not None:
         email_send(to=existing.email, template="account_exists", context={
             "user": existing, "login_url": f"{base_url}{reverse('portal:login')}",

@@ -24,6 +24,8 @@ def private_file_response(*, file, filename: str, content_type: str, inline: boo
                             content_type=content_type or "application/octet-stream")
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
+    # A parent's file never runs script in our origin, whatever it contains.
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
     return response
 
 

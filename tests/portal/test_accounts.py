@@ -256,3 +256,13 @@ def test_self_signup_can_be_switched_off(client, settings):
 @pytest.mark.django_db
 def test_force_login_backend_constant_is_valid(settings):
     assert BACKEND in settings.AUTHENTICATION_BACKENDS
+
+
+@pytest.mark.django_db
+def test_signing_up_again_before_activation_sends_a_fresh_link(client):
+    _signup(client)
+    _signup(client)
+    assert User.objects.filter(email="nadia.roux@exemple.fr").count() == 1
+    assert [m.subject for m in mail.outbox].count(mail.outbox[0].subject) == 2
+    link = read_link(mail.outbox[-1].body, "/portail/activation/")
+    assert client.get(link).status_code == 302

@@ -112,3 +112,14 @@ def test_heic_photo_from_a_phone_is_accepted(small_town):
     heic = SimpleUploadedFile("IMG_0001.HEIC", b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64)
     document = document_upload(family=small_town["martin"], kind="certificat_medical", file=heic, by=None)
     assert document.content_type == "image/heic" and document.file.name.endswith(".heic")
+
+
+@pytest.mark.django_db
+def test_document_expiring_soon_is_on_mon_accueil(martin_client, small_town):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    document_upload(family=small_town["martin"], kind="assurance", file=pdf_file(), by=None,
+                    valid_until=timezone.localdate() + timedelta(days=10))
+    assert "Attestation d&#x27;assurance : expire le" in martin_client.get(reverse("portal:home")).content.decode()
