@@ -13,7 +13,7 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from families.models import Child, Contact, Family, Guardian, Vaccination
 
@@ -122,7 +122,7 @@ def family_sheet(*, family: Family, today: date) -> bytes:
             [P(_("Fiche sanitaire confirmée le")),
              P(_long_date(child.health_form_confirmed_on) if child.health_form_confirmed_on else _("non confirmée"))],
         ]
-        story += [_table(rows, [50 * mm, 124 * mm], header=False), Spacer(1, 4 * mm)]
+        story += [KeepTogether(_table(rows, [50 * mm, 124 * mm], header=False)), Spacer(1, 4 * mm)]
     if not children:
         story.append(P(_("Aucun enfant.")))
     story.append(Paragraph(_("Entourage"), s["h2"]))
