@@ -12,6 +12,7 @@ import io
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.db import transaction
+from django.utils.text import slugify
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
 from wagtail.models import Page, Site
@@ -432,7 +433,7 @@ def seed_cms_demo(*, today: datetime.date) -> None:
 
     # Programmes
     for index, activity in enumerate(_vacation_activities(today)):
-        slug = f"programme-{activity.period_start:%Y-%m}"
+        slug = slugify(f"programme {activity.name}")[:80]
         start = activity.period_start
         _child(programmes, ProgrammePage, slug, title=activity.name.replace("Accueil de loisirs — ", "Programme des ").replace("Accueil de loisirs", "Programme"), activity=activity,
                start_date=start, end_date=activity.period_end, age_groups="3 à 11 ans",

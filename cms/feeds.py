@@ -14,7 +14,7 @@ class NewsRssFeed(Feed):
     limit = 20
 
     def get_object(self, request, *args, **kwargs):
-        self.request = request
+        # Nothing request-specific is kept on self: one Feed instance serves every thread.
         return Site.find_for_request(request)
 
     def link(self, site):
@@ -33,7 +33,7 @@ class NewsRssFeed(Feed):
         return item.summary
 
     def item_link(self, item):
-        return item.get_url(request=self.request)
+        return item.full_url
 
     def item_pubdate(self, item):
         return item.first_published_at

@@ -47,15 +47,16 @@ class NewsCategoryViewSet(SnippetViewSet):
     list_display = ["name", "slug"]
 
 
-class PublicSiteGroup(SnippetViewSetGroup):
-    items = (MenuWeekViewSet, MenuLabelViewSet, NewsCategoryViewSet)
+class CanteenGroup(SnippetViewSetGroup):
+    items = (MenuWeekViewSet, MenuLabelViewSet)
     menu_icon = "date"
-    menu_label = _("Cantine et actualités")
-    menu_name = "public-site"
+    menu_label = _("Cantine")
+    menu_name = "cantine"
     menu_order = 250
 
 
-register_snippet(PublicSiteGroup)
+register_snippet(CanteenGroup)
+register_snippet(NewsCategoryViewSet)
 
 
 class MenuImportMenuItem(MenuItem):
