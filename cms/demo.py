@@ -99,9 +99,13 @@ def _image(title: str, filename: str, colors: tuple[str, str], shape: str) -> Im
     from PIL import Image as PILImage
     from PIL import ImageDraw
 
-    canvas = PILImage.new("RGB", (1200, 675), colors[0])
+    canvas = PILImage.new("RGB", (240, 240) if shape == "logo" else (1200, 675), colors[0])
     draw = ImageDraw.Draw(canvas)
-    if shape == "sun":
+    if shape == "logo":  # a tower and a sun: the town's coat of arms, simplified
+        draw.ellipse((130, 30, 210, 110), fill=colors[1])
+        draw.rectangle((50, 90, 130, 210), fill="#ffffff")
+        draw.rectangle((75, 150, 105, 210), fill=colors[0])
+    elif shape == "sun":
         draw.ellipse((820, 80, 1080, 340), fill=colors[1])
         draw.rectangle((0, 520, 1200, 675), fill="#2e7d32")
     elif shape == "plate":
@@ -306,6 +310,7 @@ def seed_cms_demo(*, today: datetime.date) -> None:
         return
     settings = SiteSettings.for_site(site)
     if not settings.address:
+        settings.logo = _image(f"Logo de la ville de {TOWN}", "logo.png", ("#1d4f91", "#f3b700"), "logo")
         settings.town_name = f"Ville de {TOWN}"
         settings.portal_name = "Portail Famille"
         settings.service_name = "Service enfance"
