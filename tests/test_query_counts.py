@@ -6,6 +6,9 @@ from django.db import connection, transaction
 from families.management import demo_town
 from families.models import Child, Family
 
+# A django_db mark sorts these before the transactional (e2e) tests, whose flush would empty the town.
+pytestmark = pytest.mark.django_db
+
 FAMILIES = 20_000
 MAX_QUERIES = 10
 

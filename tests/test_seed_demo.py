@@ -22,6 +22,9 @@ from families.models import (
     Vaccination,
 )
 
+# A django_db mark sorts these before the transactional (e2e) tests, whose flush would empty the town.
+pytestmark = pytest.mark.django_db
+
 TODAY = "2026-11-23"
 PASSWORD = "demo-portail-2026"
 
