@@ -260,6 +260,8 @@ PORTAIL_CONTACT_ADDRESS = os.environ.get("PORTAIL_CONTACT_ADDRESS", "Pôle éduc
 # How parents get an account: "self" (Créer mon espace + clé famille) and/or "staff" (comptes créés par le service).
 PORTAIL_SIGNUP_MODES = env_list("PORTAIL_SIGNUP_MODES", "self,staff")
 PORTAIL_ACTIVATION_HOURS = int(os.environ.get("PORTAIL_ACTIVATION_HOURS", "48"))
+# Absolute address of the site, for links in emails sent by background tasks (no request there).
+PORTAIL_BASE_URL = WAGTAILADMIN_BASE_URL.rstrip("/")
 # Coordonnées a parent may change without the service's approval; every other change becomes a démarche.
 PORTAIL_IMMEDIATE_FIELDS = env_list("PORTAIL_IMMEDIATE_FIELDS", "")
 # The fiche sanitaire must be confirmed each school year; confirmations count from this day (MM-DD) for the

@@ -14,6 +14,8 @@ def town_context() -> dict:
         "contact_email": settings.PORTAIL_CONTACT_EMAIL,
         "contact_phone": settings.PORTAIL_CONTACT_PHONE,
         "contact_address": settings.PORTAIL_CONTACT_ADDRESS,
+        "portal_url": f"{settings.PORTAIL_BASE_URL}/portail/",
+        "backoffice_url": f"{settings.PORTAIL_BASE_URL}/gestion/",
     }
 
 

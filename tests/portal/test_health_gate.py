@@ -62,3 +62,16 @@ def test_parent_completes_and_confirms_the_fiche_sanitaire(martin_client, small_
     assert lea.diet == "vegetarien" and lea.has_pai
     assert Vaccination.objects.filter(child=lea, vaccine="dtp").exists()
     assert "Fiche sanitaire de Léa" not in martin_client.get(reverse("portal:home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_gate_message_renders_with_a_link_to_the_form(small_town):
+    from django.template.loader import render_to_string
+
+    lea = small_town["lea"]
+    try:
+        child_assert_can_book(child=lea, day=date(2026, 9, 7))
+    except HealthFormRequired as gate:
+        html = render_to_string("portal/includes/health_gate.html", {"gate": gate})
+    assert reverse("portal:child_health", kwargs={"child_id": lea.pk}) in html
+    assert "Compléter la fiche sanitaire de Léa" in html
