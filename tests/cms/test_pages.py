@@ -141,3 +141,16 @@ def test_seo_title_description_and_open_graph(client, demo_site):
     assert '<meta property="og:type" content="article">' in html
     assert '<meta property="og:image" content="http://testserver/' in html
     assert '<link rel="canonical"' in html
+
+
+@pytest.mark.django_db
+def test_the_home_login_box_logs_a_parent_in(client, demo_site, small_town):
+    from tests.conftest import PASSWORD
+
+    client.get("/")
+    response = client.post("/portail/connexion/", {
+        "username": "claire.martin@exemple.fr", "password": PASSWORD, "remember_me": "on",
+    })
+    assert response.status_code == 302
+    html = client.get("/").content.decode()
+    assert "Accéder à mon espace" in html and 'name="password"' not in html
