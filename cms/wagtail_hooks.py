@@ -3,10 +3,13 @@
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.widgets.button import HeaderButton
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from cms.models import MenuLabel, MenuWeek, NewsCategory, NewsIndexPage, NewsPage
@@ -24,8 +27,18 @@ def register_backoffice_link():
     return BackofficeMenuItem(_("Gestion (back-office)"), "/gestion/", icon_name="site", order=10000)
 
 
+class MenuWeekIndexView(SnippetIndexView):
+    @cached_property
+    def header_buttons(self):
+        buttons = super().header_buttons
+        if self.request.user.has_perm("cms.add_menudish"):
+            buttons.append(HeaderButton(_("Importer un fichier"), url=reverse("cms_menu_import"), icon_name="upload"))
+        return buttons
+
+
 class MenuWeekViewSet(SnippetViewSet):
     model = MenuWeek
+    index_view_class = MenuWeekIndexView
     icon = "date"
     menu_label = _("Menus de la semaine")
     list_display = ["__str__", "restaurant", "week_start", "updated_at"]

@@ -25,7 +25,9 @@ def _week_form(day: str) -> dict:
 @pytest.mark.django_db
 def test_communication_creates_a_menu_week_in_the_cms(client, communication):
     client.force_login(communication)
-    assert client.get("/cms/snippets/cms/menuweek/").status_code == 200
+    listing = client.get("/cms/snippets/cms/menuweek/")
+    assert listing.status_code == 200
+    assert 'href="/cms/cantine/importer/"' in listing.content.decode()
     assert client.get("/cms/snippets/cms/menuweek/add/").status_code == 200
     response = client.post("/cms/snippets/cms/menuweek/add/", _week_form("2026-12-02"))
     assert response.status_code == 302, response.context["form"].errors if response.context else response
