@@ -70,7 +70,7 @@ def forwards(apps, schema_editor):
     WorkflowTask = apps.get_model("wagtailcore", "WorkflowTask")
     GroupApprovalTask = apps.get_model("wagtailcore", "GroupApprovalTask")
     workflow, _ = Workflow.objects.get_or_create(name=WORKFLOW_NAME, defaults={"active": True})
-    task = GroupApprovalTask.objects.filter(name=TASK_NAME).first()
+    task = GroupApprovalTask.objects.filter(name__in=[TASK_NAME, WORKFLOW_NAME]).first()
     if task is None:
         task_type, _ = ContentType.objects.get_or_create(app_label="wagtailcore", model="groupapprovaltask")
         task = GroupApprovalTask.objects.create(name=TASK_NAME, content_type=task_type, active=True)

@@ -13,6 +13,7 @@ def restore_cms_reference_data() -> None:
         Collection.add_root(name="Root")
     importlib.import_module("cms.migrations.0004_labels_permissions_workflow").forwards(apps, None)
     importlib.import_module("cms.migrations.0005_public_content_version").create_token(apps, None)
+    importlib.import_module("cms.migrations.0006_news_approvers_group").forwards(apps, None)
 
 
 def register() -> None:

@@ -128,3 +128,23 @@ def test_communication_opens_the_editor_of_every_page(client, communication, dem
     for url in ("/cms/snippets/cms/menulabel/", "/cms/snippets/cms/newscategory/", "/cms/documents/",
                 "/cms/images/"):
         assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.django_db
+def test_a_news_approver_from_communication_publishes_by_approving(client, communication, demo_site):
+    from django.contrib.auth.models import Group
+
+    from tests.factories import StaffUserFactory
+
+    lead = StaffUserFactory(email="responsable.communication@mairie.exemple.fr", is_staff=False)
+    lead.groups.add(Group.objects.get(name="Communication"), Group.objects.get(name="Validation des actualités"))
+    index = demo_site["news_index"]
+    client.force_login(communication)
+    client.post(f"/cms/pages/add/cms/newspage/{index.pk}/", _news_form("action-submit"))
+    news = NewsPage.objects.get(slug="fermeture-11-decembre")
+    client.force_login(lead)
+    assert client.get("/cms/").status_code == 200
+    task_state = news.current_workflow_state.current_task_state
+    client.post(reverse("wagtailadmin_pages:workflow_action", args=(news.pk, "approve", task_state.pk)), {})
+    news.refresh_from_db()
+    assert news.live
