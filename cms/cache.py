@@ -7,7 +7,21 @@ content it described, so a fragment is never served for content that is not ther
 
 import uuid
 
+from django.core.cache import cache
+
 TIMEOUT = 60 * 60
+# Header and footer links are on every page of the project (portal included), where a query per request
+# for the token would cost every portal page: they use a version kept in the cache and a short lifetime.
+LAYOUT_VERSION_KEY = "cms:layout-version"
+LAYOUT_TIMEOUT = 5 * 60
+
+
+def layout_cache_version() -> str:
+    version = cache.get(LAYOUT_VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        cache.set(LAYOUT_VERSION_KEY, version, None)
+    return version
 
 
 def public_cache_version(request=None) -> str:
@@ -29,3 +43,4 @@ def public_cache_bump(**kwargs) -> None:
     from cms.models import PublicContentVersion
 
     PublicContentVersion.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4().hex})
+    cache.set(LAYOUT_VERSION_KEY, uuid.uuid4().hex, None)

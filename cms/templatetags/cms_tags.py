@@ -4,7 +4,7 @@ from django import template
 from django.core.cache import cache
 from wagtail.models import Page, Site
 
-from cms.cache import TIMEOUT, public_cache_version
+from cms.cache import LAYOUT_TIMEOUT, layout_cache_version
 
 register = template.Library()
 
@@ -21,7 +21,7 @@ def public_navigation(context):
     site = Site.find_for_request(request) if request else None
     if site is None:
         return []
-    key = f"cms:nav:{site.pk}:{public_cache_version(request)}"
+    key = f"cms:nav:{site.pk}:{layout_cache_version()}"
     items = cache.get(key)
     if items is None:
         root = site.root_page
@@ -29,7 +29,7 @@ def public_navigation(context):
             (page.title, page.get_url(request=request))
             for page in root.get_children().live().public().in_menu().order_by("path")
         ]
-        cache.set(key, items, TIMEOUT)
+        cache.set(key, items, LAYOUT_TIMEOUT)
     return items
 
 
@@ -40,7 +40,7 @@ def footer_pages(context):
     site = Site.find_for_request(request) if request else None
     if site is None:
         return {}
-    key = f"cms:footer:{site.pk}:{public_cache_version(request)}"
+    key = f"cms:footer:{site.pk}:{layout_cache_version()}"
     links = cache.get(key)
     if links is None:
         from cms.models import AccessibilityPage, ContactPage
@@ -57,7 +57,7 @@ def footer_pages(context):
             page = Page.objects.live().descendant_of(root).filter(slug=slug).first()
             if page:
                 links[slug.replace("-", "_")] = (page.title, page.get_url(request=request))
-        cache.set(key, links, TIMEOUT)
+        cache.set(key, links, LAYOUT_TIMEOUT)
     return links
 
 
