@@ -131,3 +131,12 @@ def test_the_cms_preview_lists_errors_and_saves_nothing(client, communication):
 def test_agents_cannot_import_menus(client, agent):
     client.force_login(agent)
     assert client.get("/cms/cantine/importer/").status_code in (302, 403)
+
+
+@pytest.mark.django_db
+def test_excel_csv_in_windows_1252_with_capitalised_headers_is_read():
+    content = GOOD.replace("date;restaurant;composante;intitulé;végétarien;labels;allergènes",
+                           "Date;Restaurant;Composante;Intitulé;Végétarien;Labels;Allergènes").encode("cp1252")
+    report = menu_week_import(content=content, filename="SEMAINE.CSV", dry_run=False)
+    assert report.ok, report.errors
+    assert MenuDish.objects.get(name="Crème au chocolat").allergens.count() == 2
