@@ -55,6 +55,25 @@ class TestPageTree(WagtailPageTestCase):
             "body": streamfield([("text", rich_text("<p>Du 1er au 15 décembre.</p>"))]),
         }))
 
+    def test_pages_render(self):
+        import datetime
+        from unittest import mock
+
+        from cms.demo import seed_cms_demo
+        from tests.factories import StaffUserFactory
+
+        seed_cms_demo(today=datetime.date(2026, 11, 23))
+        editor = StaffUserFactory(is_superuser=True)
+        # Wagtail logs in with the first backend, which is django-axes' (it cannot load users).
+        # (Editable/previewable need the editor's JavaScript-built StreamField data: see the admin tests.)
+        with mock.patch("wagtail.test.utils.page_tests.AUTH_BACKEND", "backoffice.auth.EmailBackend"):
+            for model in (HomePage, ServicePage, NewsPage, MenuPage, DocumentLibraryPage, ProgrammePage,
+                          AccessibilityPage, ContactPage, StandardPage):
+                page = model.objects.live().first()
+                self.assertPageIsRenderable(page)
+                self.assertPageIsRenderable(page, user=editor)
+        self.assertPageIsRoutable(MenuPage.objects.get(), "semaine/2026-11-16/")
+
 
 @pytest.mark.django_db
 def test_every_demo_page_renders(client, demo_site):
