@@ -189,6 +189,7 @@ WAGTAILADMIN_BASE_URL = os.environ.get("PORTAIL_BASE_URL", "http://127.0.0.1:800
 WAGTAIL_I18N_ENABLED = False
 WAGTAILDOCS_EXTENSIONS = ["pdf", "odt", "ods", "docx", "xlsx", "csv", "txt", "png", "jpg", "jpeg"]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.documents.CheckedDocumentForm"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
 # REST framework: session auth for the browser, basic auth for scripts; model permissions everywhere.
