@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from django.conf import settings
 from django.utils import formats
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
@@ -16,6 +15,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from families.models import Child, Contact, Family, Guardian, Vaccination
+from families.services.emails import town_context
 
 BLUE = colors.HexColor("#1d4f91")
 
@@ -55,7 +55,8 @@ def family_sheet(*, family: Family, today: date) -> bytes:
     """The fiche famille: foyer, responsables légaux, enfants with their fiche sanitaire, entourage."""
     s = _styles()
     buffer = io.BytesIO()
-    town = settings.PORTAIL_TOWN_NAME
+    identity = town_context()
+    town = identity["town_name"]
 
     def on_page(canvas, doc):
         canvas.saveState()
@@ -65,12 +66,11 @@ def family_sheet(*, family: Family, today: date) -> bytes:
         canvas.setFont("Helvetica-Bold", 13)
         canvas.drawString(18 * mm, A4[1] - 12 * mm, town)
         canvas.setFont("Helvetica", 9)
-        canvas.drawString(18 * mm, A4[1] - 17 * mm, f"{settings.PORTAIL_SERVICE_NAME} — "
-                                                    f"{settings.PORTAIL_CONTACT_ADDRESS}")
+        canvas.drawString(18 * mm, A4[1] - 17 * mm, f"{identity['service_name']} — {identity['contact_address']}")
         canvas.setFillColor(colors.grey)
         canvas.setFont("Helvetica", 7.5)
-        canvas.drawString(18 * mm, 10 * mm, f"{settings.PORTAIL_SERVICE_NAME} — {settings.PORTAIL_CONTACT_PHONE} — "
-                                            f"{settings.PORTAIL_CONTACT_EMAIL}")
+        canvas.drawString(18 * mm, 10 * mm, f"{identity['service_name']} — {identity['contact_phone']} — "
+                                            f"{identity['contact_email']}")
         canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, _("Page %(n)s") % {"n": doc.page})
         canvas.restoreState()
 

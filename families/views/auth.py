@@ -30,9 +30,12 @@ class PortalLoginView(auth_views.LoginView):
     def get_context_data(self, **kwargs):
         from django.conf import settings
 
+        from families.services.emails import town_context
+
+        town = town_context()
         return super().get_context_data(
-            signup_modes=settings.PORTAIL_SIGNUP_MODES, contact_phone=settings.PORTAIL_CONTACT_PHONE,
-            contact_email=settings.PORTAIL_CONTACT_EMAIL, **kwargs)
+            signup_modes=settings.PORTAIL_SIGNUP_MODES, contact_phone=town["contact_phone"],
+            contact_email=town["contact_email"], **kwargs)
 
     def form_valid(self, form):
         response = super().form_valid(form)
