@@ -64,8 +64,10 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# The source is French: msgen copies each msgid into its msgstr, so the catalogue is complete and towns can edit it.
 messages: install
-	$(PY) manage.py makemessages -l fr --ignore=.venv --ignore=node_modules --ignore=var
+	$(PY) manage.py makemessages -l fr --ignore=.venv --ignore=node_modules --ignore=var --ignore=tests
+	msgen locale/fr/LC_MESSAGES/django.po -o locale/fr/LC_MESSAGES/django.po
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 check-deploy: install
