@@ -13,6 +13,7 @@ from .models import (
     ClassLevel,
     Contact,
     Conversation,
+    Enrolment,
     Family,
     FamilyAccessKey,
     FamilyDocument,
@@ -24,6 +25,7 @@ from .models import (
 )
 from .views.backoffice import (
     AccountRequestAdminMixin,
+    ActivityAdminMixin,
     ChangeRequestAdminMixin,
     ConversationAdminMixin,
     FamilyDocumentAdminMixin,
@@ -171,6 +173,7 @@ register(
     search_fields=("name",),
     date_hierarchy="period_start",
     filter_horizontal=("schools",),
+    admin_mixins=[ActivityAdminMixin],
     inlines=[inline(Unit, fields=("label", "code", "start_time", "end_time", "exclusive_group", "capacity",
                                   "position", "is_active"))],
     natural_keys={"schools": "name", "min_level": "code", "max_level": "code"},
@@ -195,6 +198,24 @@ register(
     autocomplete_fields=("activity",),
     import_id_fields=("activity", "code"),
     filterset_fields={"activity": ["exact"], "is_active": ["exact"], "exclusive_group": ["exact"], "code": ["exact"]},
+)
+
+register(
+    Enrolment,
+    api_name="enrolments",
+    list_display=("child", "activity", "status", "start_date", "end_date", "requested_at", "decided_by"),
+    list_filter=("status", "activity__kind", "activity"),
+    search_fields=("child__last_name", "child__first_name", "child__family__code", "activity__name"),
+    date_hierarchy="start_date",
+    autocomplete_fields=("child", "activity"),
+    list_select_related=("child", "activity", "decided_by"),
+    readonly_fields=("requested_at",),
+    import_id_fields=("child", "activity", "start_date"),
+    import_fields=("child", "activity", "status", "start_date", "end_date"),
+    api_read_only_fields=("requested_at", "decided_at", "decided_by"),
+    filterset_fields={"child": ["exact"], "activity": ["exact"], "status": ["exact"], "start_date": ["gte", "lte"],
+                      "child__family__code": ["exact"]},
+    api_select_related=("child", "activity"),
 )
 
 # --- Parent portal: démarches, documents, messagerie, account requests, keys, guichet journal -----------------------

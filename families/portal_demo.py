@@ -15,9 +15,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import (
+    Activity,
     ChangeRequest,
     Conversation,
     DocumentKind,
+    Enrolment,
     Family,
     FamilyAccessKey,
     FamilyDocument,
@@ -88,6 +90,22 @@ def _conversation(family, *, subject, lines, today, days_ago, status="open", par
 
 
 @transaction.atomic
+def _enrolments(children, *, today: datetime.date) -> None:
+    """Schoolchildren eat at the canteen and use the périscolaire; the youngest waits for a mercredis place."""
+    by_kind = {a.kind: a for a in Activity.objects.filter(kind__in=["restauration", "periscolaire", "mercredi"],
+                                                            period_start__lte=today, period_end__gte=today)}
+    plan = []
+    for child in children:
+        for kind in ("restauration", "periscolaire"):
+            if kind in by_kind:
+                plan.append((child, by_kind[kind], Enrolment.Status.ACCEPTED))
+    if children and "mercredi" in by_kind:
+        plan.append((children[-1], by_kind["mercredi"], Enrolment.Status.WAITING))
+    for child, activity, status in plan:
+        Enrolment.objects.get_or_create(child=child, activity=activity, defaults={
+            "status": status, "start_date": activity.period_start})
+
+
 def seed_portal_demo(*, today: datetime.date) -> None:
     """Give the demo parent's family a lived-in portal, and staff a few items in each queue."""
     staff = _staff()
@@ -96,6 +114,7 @@ def seed_portal_demo(*, today: datetime.date) -> None:
     if guardian is not None:
         family, parent = guardian.family, guardian.user
         children = list(family.children.order_by("birth_date"))
+        _enrolments(children, today=today)
         if children:  # the eldest's fiche is confirmed; the others still need it (Mon accueil shows why)
             eldest = children[0]
             if eldest.health_form_confirmed_on is None:

@@ -15,13 +15,27 @@ def family_for_user(*, user) -> Family | None:
     return guardian.family if guardian else None
 
 
-def family_children(*, family: Family) -> QuerySet[Child]:
-    return (
+def family_children(*, family: Family, with_enrolments: bool = False) -> QuerySet[Child]:
+    """The family's children; `with_enrolments` adds their current inscriptions as `child.current_enrolments`."""
+    children = (
         Child.objects.filter(family=family)
         .select_related("school", "class_level")
         .prefetch_related("allergens")
         .order_by("birth_date")
     )
+    if with_enrolments:
+        from .models import Enrolment
+
+        children = children.prefetch_related(
+            Prefetch(
+                "enrolments",
+                queryset=Enrolment.objects.filter(status__in=Enrolment.ACTIVE)
+                .select_related("activity")
+                .order_by("activity__kind", "activity__name"),
+                to_attr="current_enrolments",
+            )
+        )
+    return children
 
 
 def family_with_dossier(*, family_id: int) -> Family:
@@ -135,3 +149,17 @@ def family_todo(*, family: Family, children, documents, unread: int, today) -> l
             "url": reverse("portal:messages"), "action": _("Lire"),
         })
     return todo
+
+
+def activity_families(*, activities) -> QuerySet[Family]:
+    """Families with at least one child whose inscription to one of `activities` is accepted (familles inscrites)."""
+    from .models import Enrolment
+
+    return (
+        Family.objects.filter(
+            children__enrolments__activity__in=activities,
+            children__enrolments__status=Enrolment.Status.ACCEPTED,
+        )
+        .distinct()
+        .order_by("name")
+    )

@@ -2,6 +2,7 @@
 
 from .catalogue import Activity, ActivityKind, ClassLevel, DeadlineKind, School, Unit
 from .dossier import Allergen, Child, Civility, Contact, Diet, Family, Guardian, Vaccination, Vaccine
+from .enrolment import Enrolment
 from .portal import (
     PARENT_DOCUMENT_KINDS,
     AccountRequest,
@@ -15,6 +16,7 @@ from .portal import (
 )
 
 __all__ = [
+    "Enrolment",
     "PARENT_DOCUMENT_KINDS",
     "AccountRequest",
     "ChangeRequest",

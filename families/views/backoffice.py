@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from families.forms import CheckedFileField
 from families.models import AccountRequest, ChangeRequest, Conversation, FamilyDocument, Guardian
+from families.selectors import activity_families
 from families.services import accounts, messaging
 from families.services import change_requests as cr_services
 from families.services import documents as document_services
@@ -365,8 +366,32 @@ class FamilyPortalAdminMixin:
             return HttpResponseRedirect(request.get_full_path())
         return TemplateResponse(request, "backoffice/broadcast.html", {
             **self.admin_site.each_context(request), "title": _("Écrire aux familles"), "form": form,
-            "families": queryset, "opts": self.model._meta,
+            "families": queryset, "selected": queryset, "action_name": "write_to_families", "opts": self.model._meta,
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        })
+
+
+class ActivityAdminMixin:
+    actions = ["write_to_enrolled_families"]
+
+    @admin.action(description=_l("Écrire aux familles inscrites (messagerie)"), permissions=["view"])
+    def write_to_enrolled_families(self, request, queryset):
+        if not request.user.has_perm("families.add_conversation"):
+            raise PermissionDenied
+        families = activity_families(activities=queryset)
+        if not families.exists():
+            messages.warning(request, _("Aucune famille n'a d'inscription acceptée à ces activités."))
+            return None
+        form = BroadcastForm(request.POST if "subject" in request.POST else None)
+        if form.is_valid():
+            n = messaging.conversation_broadcast(families=list(families), subject=form.cleaned_data["subject"],
+                                                 body=form.cleaned_data["body"], by=request.user)
+            messages.success(request, _("Message envoyé à %(n)s famille(s).") % {"n": n})
+            return HttpResponseRedirect(request.get_full_path())
+        return TemplateResponse(request, "backoffice/broadcast.html", {
+            **self.admin_site.each_context(request), "title": _("Écrire aux familles inscrites"), "form": form,
+            "families": list(families), "selected": queryset, "action_name": "write_to_enrolled_families",
+            "opts": self.model._meta, "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         })
 
 

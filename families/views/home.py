@@ -12,7 +12,7 @@ from .common import family_required
 def portal_home(request):
     family = request.family
     today = timezone.localdate()
-    children = list(family_children(family=family))
+    children = list(family_children(family=family, with_enrolments=True))
     documents = list(family_documents(family=family)[:50])
     return render(request, "portal/home.html", {
         "family": family,

@@ -8,24 +8,29 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from families.models import ChangeRequest, Contact, Conversation, Message
+from families.models import ChangeRequest, Contact, Conversation, Enrolment, Message
 from families.services.documents import document_upload
-from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, UserFactory
+from tests.factories import ActivityFactory, ChildFactory, FamilyFactory, GuardianFactory, UserFactory
 
 from .conftest import BACKEND, pdf_file
 
 # Measured on SQLite; the bound leaves no room for a per-row query. The fiche famille PDF reads the town's identity
-# from the CMS site settings (default site + its settings row: 2 queries).
+# from the CMS site settings (default site + its settings row: 2 queries). Mon accueil prefetches the inscriptions.
 MAX_QUERIES = {
-    "home": 11, "dossier": 13, "coordinates": 8, "demarches": 11, "contacts": 9, "contact_add": 9,
+    "home": 12, "dossier": 13, "coordinates": 8, "demarches": 11, "contacts": 9, "contact_add": 9,
     "documents": 9, "attestations": 7, "messages": 8, "conversation_new": 7, "account": 7, "family_sheet": 12,
     "child_health": 11, "contact_edit": 11, "conversation": 10,
 }
 
 
 def _populate(family, parent, agent, *, children: int, conversations: int, messages: int):
+    canteen = ActivityFactory(name=f"Restauration {family.name}")
+    garderie = ActivityFactory(name=f"Périscolaire {family.name}", kind="periscolaire")
     for i in range(children):
-        ChildFactory(family=family, first_name=f"Enfant{i}", birth_date=date(2015 + i, 1, 10))
+        child = ChildFactory(family=family, first_name=f"Enfant{i}", birth_date=date(2015 + i, 1, 10))
+        for activity in (canteen, garderie):
+            Enrolment.objects.create(child=child, activity=activity, status=Enrolment.Status.ACCEPTED,
+                                     start_date=date(2026, 9, 1))
     for i in range(children):
         Contact.objects.create(family=family, first_name=f"Contact{i}", last_name="X", relationship="Tante",
                                phone="06 00 00 00 01").children.set(family.children.all())
