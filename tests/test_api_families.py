@@ -96,3 +96,12 @@ def test_filters_and_search(client, agent, small_town):
     client.force_login(agent)
     assert client.get("/api/v1/families/", {"commune": "Taverny"}).json()["count"] == 1
     assert client.get("/api/v1/families/", {"search": "MARTIN"}).json()["count"] == 1
+
+
+def test_deleting_a_class_level_still_in_use_is_a_409_not_a_500(client, town_admin, small_town):
+    client.force_login(town_admin)
+    level = small_town["lea"].class_level
+    response = client.delete(f"/api/v1/class-levels/{level.pk}/")
+    assert response.status_code == 409
+    assert "Suppression impossible" in response.json()["detail"]
+    assert "enfants" in response.json()["detail"]
