@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from cms.models import Course, MenuDish, MenuLabel, MenuWeek, week_monday
+from cms.models.menus import MENU_YEARS
 from families.models import Allergen, School
 
 COLUMNS = ["date", "restaurant", "composante", "intitulé", "végétarien", "labels", "allergènes"]
@@ -57,6 +58,8 @@ class FrenchDateWidget(widgets.Widget):
                     continue
             if day is None:
                 raise ValueError(_("« %(value)s » n'est pas une date (attendu : JJ/MM/AAAA).") % {"value": text})
+        if not MENU_YEARS[0] <= day.year <= MENU_YEARS[1]:
+            raise ValueError(_("l'année %(year)s n'est pas plausible pour un menu.") % {"year": day.year})
         if day.weekday() > 4:
             raise ValueError(
                 _("le %(date)s n'est pas un jour de semaine (lundi à vendredi).") % {"date": date_format(day, "l j F Y")}

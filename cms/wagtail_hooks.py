@@ -134,6 +134,18 @@ def guard_news_publish_on_create(request, parent_page, page_class):
     return None
 
 
+@hooks.register("before_copy_page")
+def guard_news_publish_on_copy(request, page):
+    # "Publier les copies" would put news (the page itself or news below it) online without approval.
+    if request.method != "POST" or not request.POST.get("publish_copies"):
+        return None
+    copies_news = _is_news(page) or page.get_descendants().type(NewsPage).exists()
+    if copies_news and not news_publish_allowed(user=request.user, page=page):
+        _refuse_publish(request)
+        return redirect("wagtailadmin_explore", page.get_parent().pk)
+    return None
+
+
 @hooks.register("before_bulk_action")
 def guard_news_bulk_publish(request, action_type, objects, action_class_instance):
     if action_type == "publish":

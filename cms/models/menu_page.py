@@ -14,7 +14,7 @@ from wagtail.models import Page
 
 from cms.cache import public_cache_version
 
-from .menus import MenuDish, MenuLabel, MenuWeek, week_monday
+from .menus import MENU_YEARS, MenuDish, MenuLabel, MenuWeek, week_monday
 from .mixins import SeoMixin
 
 
@@ -62,11 +62,15 @@ class MenuPage(SeoMixin, RoutablePageMixin, Page):
             day = datetime.date.fromisoformat(value)
         except ValueError as exc:
             raise Http404 from exc
+        # Far-away weeks have no menu, and year 1 or 9999 would overflow the previous/next week links.
+        if not MENU_YEARS[0] <= day.year <= MENU_YEARS[1]:
+            raise Http404
         return week_monday(day)
 
     def _restaurant_id(self, request) -> int | None:
         value = request.GET.get("ecole", "")
-        return int(value) if value.isdigit() else None
+        # isdigit() alone accepts "²" and 30-digit numbers that no database id can be.
+        return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
     def week_context(self, request, week_start: datetime.date) -> dict:
         from families.models import Allergen, School

@@ -47,6 +47,10 @@ class MenuLabel(models.Model):
         return self.label
 
 
+# Menus exist for these years only: a date outside is a typo (01/01/0001) and would overflow week arithmetic.
+MENU_YEARS = (2000, 2100)
+
+
 def week_monday(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
 
