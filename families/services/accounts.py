@@ -243,6 +243,9 @@ def account_request_submit(*, data: dict) -> AccountRequest:
 
 @transaction.atomic
 def account_request_close(*, request: AccountRequest, by, status: str, notes: str = "") -> AccountRequest:
+    """Staff close a pending account request (done or refused); a decision already taken is not rewritten."""
+    if request.status != AccountRequest.Status.PENDING:
+        raise ValidationError(_("Cette demande de compte a déjà été traitée."))
     request.status = status
     request.handled_by = by
     request.handled_at = timezone.now()

@@ -102,7 +102,7 @@ def _apply_coordinates(cr: ChangeRequest) -> None:
             previous["family"][field] = getattr(family, field)
             setattr(family, field, value)
         family.full_clean()
-        family._change_reason = f"Démarche n° {cr.pk}"
+        family._change_reason = _("Démarche n° %(n)s") % {"n": cr.pk}
         family.save()
     for guardian_id, changes in (cr.payload.get("guardians") or {}).items():
         guardian = Guardian.objects.select_for_update().get(pk=int(guardian_id), family=family)
@@ -111,7 +111,7 @@ def _apply_coordinates(cr: ChangeRequest) -> None:
             previous["guardians"][guardian_id][field] = getattr(guardian, field)
             setattr(guardian, field, value)
         guardian.full_clean()
-        guardian._change_reason = f"Démarche n° {cr.pk}"
+        guardian._change_reason = _("Démarche n° %(n)s") % {"n": cr.pk}
         guardian.save()
     cr.previous = previous
 
@@ -125,7 +125,7 @@ def _apply_new_child(cr: ChangeRequest) -> Child:
         class_level=ClassLevel.objects.filter(pk=data.get("class_level")).first() if data.get("class_level") else None,
     )
     child.full_clean()
-    child._change_reason = f"Démarche n° {cr.pk}"
+    child._change_reason = _("Démarche n° %(n)s") % {"n": cr.pk}
     child.save()
     return child
 

@@ -54,6 +54,21 @@ def document_issue(
     return document
 
 
+@transaction.atomic
+def document_issue_upload(*, document: FamilyDocument, file, by) -> FamilyDocument:
+    """Staff put a file of theirs (attestation, courrier) in a family's space: same checks as a parent's upload."""
+    mime, ext = upload_check(file=file)
+    if document.child_id is not None and document.child.family_id != document.family_id:
+        raise ValidationError({"child": _("Cet enfant n'appartient pas à cette famille.")})
+    document.status = FamilyDocument.Status.ISSUED
+    document.uploaded_by = by
+    document.original_name = display_name(file.name)
+    document.content_type, document.size = mime, file.size
+    document.file.save(f"document{ext}", file, save=False)
+    document.save()
+    return document
+
+
 def _decide(document: FamilyDocument, *, status: str, by, reason: str = "") -> FamilyDocument:
     doc = FamilyDocument.objects.select_for_update().select_related("family").get(pk=document.pk)
     if doc.status not in (FamilyDocument.Status.PENDING, FamilyDocument.Status.ACCEPTED,

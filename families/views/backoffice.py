@@ -25,7 +25,6 @@ from families.selectors import activity_families
 from families.services import accounts, messaging
 from families.services import change_requests as cr_services
 from families.services import documents as document_services
-from families.services.uploads import display_name, upload_check
 
 from .common import GUICHET_SESSION_KEY
 from .documents import private_file_response
@@ -125,6 +124,9 @@ class DocumentForm(forms.ModelForm):
             self.add_error("rejection_reason", _("Indiquez le motif du refus : la famille le lira."))
         if not self.instance.pk and not data.get("file"):
             self.add_error("file", _("Choisissez le fichier à mettre à disposition de la famille."))
+        family, child = data.get("family"), data.get("child")
+        if not self.instance.pk and family and child and child.family_id != family.pk:
+            self.add_error("child", _("Cet enfant n'appartient pas à cette famille."))
         return data
 
 
@@ -170,13 +172,7 @@ class FamilyDocumentAdminMixin:
 
     def save_model(self, request, obj, form, change):
         if not change:
-            upload = form.cleaned_data["file"]
-            mime, _ext = upload_check(file=upload)
-            obj.status = FamilyDocument.Status.ISSUED
-            obj.uploaded_by = request.user
-            obj.original_name = display_name(upload.name)
-            obj.content_type, obj.size = mime, upload.size
-            super().save_model(request, obj, form, change)
+            document_services.document_issue_upload(document=obj, file=form.cleaned_data["file"], by=request.user)
             return
         decision = form.cleaned_data.get("decision")
         FamilyDocument.objects.filter(pk=obj.pk).update(kind=obj.kind, title=obj.title, valid_until=obj.valid_until)
@@ -253,7 +249,8 @@ class ConversationAdminMixin:
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "GET":
             conversation = Conversation.objects.filter(pk=object_id).first()
-            if conversation is not None and self.has_view_permission(request, conversation):
+            # Only those who answer clear the unread queue: a read-only role opening it leaves it for the agents.
+            if conversation is not None and self.has_change_permission(request, conversation):
                 messaging.conversation_mark_read(conversation=conversation, by_staff=True)
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -288,11 +285,15 @@ class ConversationAdminMixin:
 
     @admin.action(description=_l("Fermer les conversations sélectionnées"), permissions=["change"])
     def close_selected(self, request, queryset):
-        queryset.update(status=Conversation.Status.CLOSED)
+        for conversation in queryset:
+            messaging.conversation_set_status(conversation=conversation, status=Conversation.Status.CLOSED,
+                                              by=request.user)
 
     @admin.action(description=_l("Rouvrir les conversations sélectionnées"), permissions=["change"])
     def reopen_selected(self, request, queryset):
-        queryset.update(status=Conversation.Status.OPEN)
+        for conversation in queryset:
+            messaging.conversation_set_status(conversation=conversation, status=Conversation.Status.OPEN,
+                                              by=request.user)
 
 
 # --- Account requests ----------------------------------------------------------------------------------------------
@@ -306,12 +307,12 @@ class AccountRequestAdminMixin:
 
     @admin.action(description=_l("Marquer comme traitées"), permissions=["change"])
     def mark_done(self, request, queryset):
-        for req in queryset:
+        for req in queryset.filter(status=AccountRequest.Status.PENDING):
             accounts.account_request_close(request=req, by=request.user, status=AccountRequest.Status.DONE)
 
     @admin.action(description=_l("Marquer comme refusées"), permissions=["change"])
     def mark_rejected(self, request, queryset):
-        for req in queryset:
+        for req in queryset.filter(status=AccountRequest.Status.PENDING):
             accounts.account_request_close(request=req, by=request.user, status=AccountRequest.Status.REJECTED)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +20,11 @@ from .common import family_required
 
 def private_file_response(*, file, filename: str, content_type: str, inline: bool = True) -> FileResponse:
     """Stream a private file; never cached by shared caches, never sniffed into another type."""
-    response = FileResponse(file.open("rb"), as_attachment=not inline, filename=filename,
+    try:
+        handle = file.open("rb")
+    except OSError as exc:  # the row outlived its file (restore, manual cleanup): a 404, not a crash
+        raise Http404(_("Ce fichier n'est plus disponible.")) from exc
+    response = FileResponse(handle, as_attachment=not inline, filename=filename,
                             content_type=content_type or "application/octet-stream")
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
