@@ -16,11 +16,15 @@ ADMINISTRATEURS = "Administrateurs"
 
 ALL = ("add", "change", "delete", "view")
 VIEW = ("view",)
+# Health data (RGPD art. 9): only the roles that look after the children. Not a `view_*` prefix, so `VIEW` and
+# `ALL` never grant it; the régisseurs read the dossiers without it.
+HEALTH = "view_child_health"
 
 # role -> list of (app_label, model name or "*", actions). Later rules for the same model add to earlier ones.
 ROLE_PERMISSIONS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
     AGENTS: [
         ("families", "*", ALL),
+        ("families", "child", (HEALTH,)),
         ("billing", "*", VIEW),
     ],
     REGISSEURS: [
@@ -28,7 +32,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
         ("billing", "*", ALL),
     ],
     ANIMATEURS: [
-        ("families", "child", VIEW),
+        ("families", "child", (*VIEW, HEALTH)),
         ("families", "contact", VIEW),
         ("families", "vaccination", VIEW),
         ("families", "activity", VIEW),
@@ -50,9 +54,14 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
 STAFF_ROLES = {AGENTS, REGISSEURS, ANIMATEURS, ADMINISTRATEURS}
 
 ROLE_DESCRIPTIONS = {
-    AGENTS: _("Dossiers familles, inscriptions, réservations, démarches, messagerie ; consultation de la facturation."),
-    REGISSEURS: _("Facturation, règlements, prélèvements SEPA ; consultation des dossiers."),
-    ANIMATEURS: _("Consultation des enfants, fiches sanitaires, contacts et activités (appel)."),
+    AGENTS: _(
+        "Dossiers familles (y compris les données de santé), inscriptions, réservations, démarches, messagerie ; "
+        "consultation de la facturation."
+    ),
+    REGISSEURS: _(
+        "Facturation, règlements, prélèvements SEPA ; consultation des dossiers, sans les données de santé."
+    ),
+    ANIMATEURS: _("Consultation des enfants, fiches sanitaires (données de santé), contacts et activités (appel)."),
     COMMUNICATION: _("Site public dans /cms/ : pages, actualités, menus, documents."),
     ADMINISTRATEURS: _("Tous les droits, y compris les comptes et les rôles."),
 }

@@ -3,7 +3,14 @@
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.crud import inline, register
+from backoffice.crud.sensitive import (
+    SensitiveAdminMixin,
+    SensitiveResourceMixin,
+    SensitiveSerializerMixin,
+    SensitiveViewSetMixin,
+)
 
+from . import health  # noqa: F401  (declares what is health data: the mixins below hide it from other staff)
 from .models import (
     AccountRequest,
     Activity,
@@ -64,7 +71,7 @@ register(
 register(
     Family,
     api_name="families",
-    admin_mixins=[FamilyPortalAdminMixin],
+    admin_mixins=[SensitiveAdminMixin, FamilyPortalAdminMixin],
     list_display=("code", "name", "commune", "allocataire_regime", "paperless_invoices", "is_active"),
     list_display_links=("code", "name"),
     list_filter=("is_active", "allocataire_regime", "paperless_invoices", "commune"),
@@ -116,6 +123,10 @@ register(
 register(
     Child,
     api_name="children",
+    admin_mixins=[SensitiveAdminMixin],
+    serializer_mixins=[SensitiveSerializerMixin],
+    resource_mixins=[SensitiveResourceMixin],
+    viewset_mixins=[SensitiveViewSetMixin],
     list_display=("last_name", "first_name", "birth_date", "family", "school", "class_level", "diet", "has_pai"),
     list_filter=("school", "class_level", "diet", "has_pai", "image_rights", "may_leave_alone", "allergens"),
     search_fields=("last_name", "first_name", "family__code", "family__name"),
@@ -143,6 +154,10 @@ register(
 register(
     Vaccination,
     api_name="vaccinations",
+    admin_mixins=[SensitiveAdminMixin],
+    serializer_mixins=[SensitiveSerializerMixin],
+    resource_mixins=[SensitiveResourceMixin],
+    viewset_mixins=[SensitiveViewSetMixin],
     list_display=("child", "vaccine", "date"),
     list_filter=("vaccine",),
     search_fields=("child__last_name", "child__first_name", "child__family__code"),
@@ -238,7 +253,8 @@ register(
 register(
     FamilyDocument,
     api_name="family-documents",
-    admin_mixins=[FamilyDocumentAdminMixin],
+    admin_mixins=[SensitiveAdminMixin, FamilyDocumentAdminMixin],
+    viewset_mixins=[SensitiveViewSetMixin],
     list_display=("uploaded_at", "family", "kind", "child", "valid_until", "status"),
     list_display_links=("uploaded_at", "family"),
     list_filter=("status", "kind"),

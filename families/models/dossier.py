@@ -189,6 +189,8 @@ class Child(models.Model):
         verbose_name = _("enfant")
         verbose_name_plural = _("enfants")
         ordering = ["family", "birth_date", "first_name"]
+        # RGPD art. 9: the fiche sanitaire, vaccinations and medical documents (families/health.py).
+        permissions = [("view_child_health", _("Voir les données de santé des enfants"))]
         indexes = [models.Index(fields=["last_name", "first_name"])]
 
     def __str__(self):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from families.forms import CheckedFileField
+from families.health import can_download_attachment
 from families.models import AccountRequest, ChangeRequest, Conversation, FamilyDocument, Guardian
 from families.selectors import activity_families
 from families.services import accounts, messaging
@@ -272,6 +273,8 @@ class ConversationAdminMixin:
         conversation = get_object_or_404(Conversation, pk=pk)
         if not self.has_view_permission(request, conversation):
             raise PermissionDenied
+        if not can_download_attachment(user=request.user, conversation=conversation):
+            raise PermissionDenied  # may be medical: see families.health.can_download_attachment
         message = get_object_or_404(conversation.messages, pk=message_id)
         if not message.attachment:
             raise Http404

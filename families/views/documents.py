@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from families.forms import DocumentUploadForm
+from families.health import MEDICAL_DOCUMENT_KINDS, can_view_health
 from families.models import FamilyDocument
 from families.selectors import family_documents
 from families.services import documents as document_services
@@ -60,6 +61,8 @@ def documents(request):
 @family_required
 def document_download(request, document_id: int):
     document = get_object_or_404(FamilyDocument, pk=document_id, family=request.family)
+    if request.guichet and document.kind in MEDICAL_DOCUMENT_KINDS and not can_view_health(request.user):
+        raise Http404  # at the guichet, a medical document stays with staff who hold the health permission
     return private_file_response(file=document.file, filename=document.original_name or "document",
                                  content_type=document.content_type)
 

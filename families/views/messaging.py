@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from families.forms import ConversationForm, MessageForm
+from families.health import can_download_attachment
 from families.models import Conversation, Message
 from families.selectors import conversation_messages, family_conversations, family_unread_count
 from families.services import messaging
@@ -72,5 +73,7 @@ def attachment_download(request, conversation_id: int, message_id: int):
                                 conversation__family=request.family)
     if not message.attachment:
         raise Http404
+    if request.guichet and not can_download_attachment(user=request.user, conversation=message.conversation):
+        raise Http404  # at the guichet, the same rule as in the back-office (families.health)
     return private_file_response(file=message.attachment, filename=message.attachment_name or "piece-jointe",
                                  content_type=message.attachment_type)
