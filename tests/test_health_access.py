@@ -343,3 +343,29 @@ def test_openapi_schema_still_documents_the_health_fields(client, regisseur):
     client.force_login(regisseur)
     schema = client.get("/api/schema/", {"format": "json"}).json()
     assert "pai_details" in schema["components"]["schemas"]["Child"]["properties"]
+
+
+def test_guichet_without_the_health_permission_does_not_open_medical_files(client, lea):
+    """A staff account allowed to serve families at the guichet but not to read health data (a custom role)."""
+    from families.views.common import GUICHET_SESSION_KEY
+
+    clerk = StaffUserFactory()
+    clerk.user_permissions.add(*Permission.objects.filter(codename__in=["view_family", "change_family"]))
+    medical = document_upload(family=lea.family, kind="pai", file=pdf_file(), by=None, child=lea)
+    caf = document_upload(family=lea.family, kind="attestation_caf", file=pdf_file(), by=None)
+    conversation = conversation_start(
+        family=lea.family,
+        subject="Certificat",
+        body="Ci-joint.",
+        by=None,
+        from_staff=False,
+        attachment=pdf_file("certificat.pdf"),
+    )
+    client.force_login(clerk)
+    session = client.session
+    session[GUICHET_SESSION_KEY] = lea.family.pk
+    session.save()
+    assert client.get(reverse("portal:document_download", args=[caf.pk])).status_code == 200
+    assert client.get(reverse("portal:document_download", args=[medical.pk])).status_code == 404
+    attachment = reverse("portal:attachment", args=[conversation.pk, conversation.messages.get().pk])
+    assert client.get(attachment).status_code == 404
