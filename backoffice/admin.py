@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import dashboard
 from .models import User
 
 
@@ -21,6 +22,10 @@ class BackofficeSite(admin.AdminSite):
         context["cms_url"] = "/cms/"
         return context
 
+    def index(self, request, extra_context=None):
+        # The work queues the apps registered (backoffice.dashboard), those this user may see.
+        return super().index(request, {"queues": dashboard.queues_for(request.user), **(extra_context or {})})
+
 
 site = BackofficeSite(name="gestion")
 
@@ -34,7 +39,10 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
     fieldsets = (
         (None, {"fields": ("email", "username", "password")}),
         (_("Identité"), {"fields": ("first_name", "last_name")}),
-        (_("Rôles et droits"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (
+            _("Rôles et droits"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
         (_("Dates importantes"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
