@@ -1,6 +1,7 @@
 """The staff back-office at /gestion/: a French admin site fed by the CRUD engine."""
 
 from django.contrib import admin
+from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
@@ -28,6 +29,16 @@ class BackofficeSite(admin.AdminSite):
 
 
 site = BackofficeSite(name="gestion")
+
+
+@admin.action(permissions=["delete"], description=_("Supprimer la sélection"))
+def delete_selected(modeladmin, request, queryset):
+    """Django's bulk deletion; its French label (« Supprimer les %(verbose_name_plural)s sélectionnés ») gave
+    « les messagerie sélectionnés » and « les démarches sélectionnés »: this one agrees with every noun."""
+    return django_delete_selected(modeladmin, request, queryset)
+
+
+site.add_action(delete_selected, "delete_selected")
 
 
 @admin.register(User, site=site)
