@@ -639,6 +639,8 @@ def seed_cms_demo(*, today: datetime.date) -> None:
             LibraryDocument.objects.create(
                 page=library, category=category, document=document, description=description, sort_order=order
             )
+        # The editor opens the latest revision: publish one that holds the documents.
+        _publish(library)
     programmes = _child(
         home,
         ProgrammeIndexPage,

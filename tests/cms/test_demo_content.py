@@ -5,7 +5,7 @@ import datetime
 import pytest
 from wagtail.models import Page
 
-from cms.models import HomeAlert, NewsPage, ProgrammePage
+from cms.models import DocumentLibraryPage, HomeAlert, NewsPage, ProgrammePage
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,13 @@ def test_no_demo_page_is_left_with_an_unpublished_draft(demo_site):
     pages = Page.objects.filter(depth__gt=1)
     assert pages.count() > 20
     assert list(pages.filter(has_unpublished_changes=True).values_list("slug", flat=True)) == []
-    assert demo_site["home"].alerts.count() == 1  # publishing the home page's revision keeps its alert
+    # What an editor opens is the latest revision: it holds the inline alert and the library's documents.
+    home = demo_site["home"].get_latest_revision_as_object()
+    assert [alert.text for alert in home.alerts.all()] == [
+        "Vacances de Noël : inscriptions jusqu'au 5 décembre"
+    ]
+    library = DocumentLibraryPage.objects.get().get_latest_revision_as_object()
+    assert len(library.library_documents.all()) == 5
 
 
 def test_accessibility_statement_names_the_town_in_a_sentence(client, demo_site):
