@@ -21,13 +21,14 @@ $(STAMP): pyproject.toml | $(PY)
 
 install: $(STAMP)
 
-## make demo: install, migrate, seed the demo town and serve it on http://127.0.0.1:8000
+## make demo: install, migrate, seed the demo town and serve it on http://$(HOST):$(PORT) (make demo PORT=8765)
+# The seeded Wagtail Site and the printed addresses follow HOST and PORT; so do links in the emails.
 demo: install
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0 || true
-	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) manage.py seed_demo --base-url http://$(HOST):$(PORT)
+	PORTAIL_BASE_URL=http://$(HOST):$(PORT) $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## make test: install what the suite needs (Python deps, Debian chromium when root, axe-core) and run it all
 test: install browser e2e-tools

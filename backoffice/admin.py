@@ -1,12 +1,14 @@
 """The staff back-office at /gestion/: a French admin site fed by the CRUD engine."""
 
 from django.contrib import admin
+from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import dashboard
 from .models import User
 
 
@@ -21,8 +23,22 @@ class BackofficeSite(admin.AdminSite):
         context["cms_url"] = "/cms/"
         return context
 
+    def index(self, request, extra_context=None):
+        # The work queues the apps registered (backoffice.dashboard), those this user may see.
+        return super().index(request, {"queues": dashboard.queues_for(request.user), **(extra_context or {})})
+
 
 site = BackofficeSite(name="gestion")
+
+
+@admin.action(permissions=["delete"], description=_("Supprimer la sélection"))
+def delete_selected(modeladmin, request, queryset):
+    """Django's bulk deletion; its French label (« Supprimer les %(verbose_name_plural)s sélectionnés ») gave
+    « les messagerie sélectionnés » and « les démarches sélectionnés »: this one agrees with every noun."""
+    return django_delete_selected(modeladmin, request, queryset)
+
+
+site.add_action(delete_selected, "delete_selected")
 
 
 @admin.register(User, site=site)
@@ -34,7 +50,10 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
     fieldsets = (
         (None, {"fields": ("email", "username", "password")}),
         (_("Identité"), {"fields": ("first_name", "last_name")}),
-        (_("Rôles et droits"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (
+            _("Rôles et droits"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
         (_("Dates importantes"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)

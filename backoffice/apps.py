@@ -1,4 +1,4 @@
-"""The back-office app: loads every app's CRUD declarations once models are ready."""
+"""The back-office app: loads every app's CRUD declarations and dashboard queues once models are ready."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
@@ -16,3 +16,5 @@ class BackofficeConfig(AppConfig):
 
         # Each app declares its models once in `crud.py`; the engine builds admin, import/export and API.
         autodiscover_modules("crud")
+        # Each app registers the work queues of the back-office index in `dashboard.py` (backoffice.dashboard).
+        autodiscover_modules("dashboard")

@@ -8,6 +8,10 @@ class CmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from backoffice import town
         from cms import signals
+        from cms.models.site_settings import town_identity_source
 
         signals.connect()
+        # The site settings are where staff edit the town's identity; the domain reads it through backoffice.town.
+        town.register_source(town_identity_source)

@@ -2,11 +2,14 @@
 
 from datetime import date
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import transaction
+from wagtail.models import Page, Site
 
 from backoffice import roles
 from families.management import demo_town
@@ -27,11 +30,14 @@ pytestmark = pytest.mark.django_db
 
 TODAY = "2026-11-23"
 PASSWORD = "demo-portail-2026"
+# `make demo PORT=8765` seeds with the address it serves on.
+BASE_URL = "http://127.0.0.1:8765"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _run(*args) -> str:
     out = StringIO()
-    call_command("seed_demo", "--today", TODAY, *args, stdout=out)
+    call_command("seed_demo", "--today", TODAY, "--base-url", BASE_URL, *args, stdout=out)
     return out.getvalue()
 
 
@@ -68,8 +74,13 @@ def test_second_run_changes_nothing(seeded, db):
 
 def test_staff_user_for_every_role(seeded, db):
     User = get_user_model()
-    for prefix, role in [("agent", roles.AGENTS), ("regie", roles.REGISSEURS), ("animation", roles.ANIMATEURS),
-                         ("communication", roles.COMMUNICATION), ("admin", roles.ADMINISTRATEURS)]:
+    for prefix, role in [
+        ("agent", roles.AGENTS),
+        ("regie", roles.REGISSEURS),
+        ("animation", roles.ANIMATEURS),
+        ("communication", roles.COMMUNICATION),
+        ("admin", roles.ADMINISTRATEURS),
+    ]:
         user = User.objects.get(email=f"{prefix}@demo.portail-famille.fr")
         assert user.check_password(PASSWORD)
         assert list(user.groups.values_list("name", flat=True)) == [role]
@@ -117,13 +128,19 @@ def test_families_are_believable(seeded, db):
 
 def test_catalogue_has_every_kind_and_units(seeded, db):
     kinds = set(Activity.objects.values_list("kind", flat=True))
-    assert kinds >= {ActivityKind.RESTAURATION, ActivityKind.PERISCOLAIRE, ActivityKind.MERCREDI,
-                     ActivityKind.VACANCES}
+    assert kinds >= {
+        ActivityKind.RESTAURATION,
+        ActivityKind.PERISCOLAIRE,
+        ActivityKind.MERCREDI,
+        ActivityKind.VACANCES,
+    }
     canteen = Activity.objects.get(kind=ActivityKind.RESTAURATION)
     assert (canteen.period_start, canteen.period_end) == (date(2026, 9, 1), date(2027, 7, 3))
     meals = dict(canteen.units.values_list("label", "exclusive_group"))
     assert meals == {"Repas classique": "repas", "Repas végétarien": "repas"}
-    labels = set(Unit.objects.filter(activity__kind=ActivityKind.PERISCOLAIRE).values_list("label", flat=True))
+    labels = set(
+        Unit.objects.filter(activity__kind=ActivityKind.PERISCOLAIRE).values_list("label", flat=True)
+    )
     assert labels == {"Accueil 7h15-8h30", "Accueil 16h30-19h00"}
     wednesday = Activity.objects.get(kind=ActivityKind.MERCREDI)
     assert wednesday.weekdays == (2,)
@@ -156,7 +173,8 @@ def test_library_holidays_match_the_hard_coded_fallback():
 
 def test_output_lists_urls_and_logins(seeded):
     for path in ("/", "/portail/", "/gestion/", "/cms/", "/api/docs/"):
-        assert f"http://127.0.0.1:8000{path}\n" in seeded
+        assert f"http://127.0.0.1:8765{path}\n" in seeded
+    assert ":8000" not in seeded
     for prefix in ("parent", "agent", "regie", "animation", "communication", "admin"):
         assert f"{prefix}@demo.portail-famille.fr" in seeded
     assert PASSWORD in seeded
@@ -167,9 +185,9 @@ def test_generation_is_deterministic(seeded, db):
     generator, repeat = demo_town.FamilyGenerator(schools), demo_town.FamilyGenerator(schools)
     first = [generator.generate(i) for i in range(1, 6)]
     again = [repeat.generate(i) for i in range(1, 6)]
-    assert [(d.family.name, d.family.address_line1, [c.first_name for c, _a, _v in d.children]) for d in first] == [
-        (d.family.name, d.family.address_line1, [c.first_name for c, _a, _v in d.children]) for d in again
-    ]
+    assert [
+        (d.family.name, d.family.address_line1, [c.first_name for c, _a, _v in d.children]) for d in first
+    ] == [(d.family.name, d.family.address_line1, [c.first_name for c, _a, _v in d.children]) for d in again]
     stored = Family.objects.get(code="F-000005")
     assert (stored.name, stored.address_line1) == (first[4].family.name, first[4].family.address_line1)
 
@@ -184,3 +202,55 @@ def test_large_town_in_bulk(db):
     assert 500 < children < 700
     _run("--families", "300")
     assert (Family.objects.count(), Child.objects.count()) == (300, children)
+
+
+def test_the_public_site_is_served_where_the_demo_runs(seeded, client):
+    site = Site.objects.get(is_default_site=True)
+    assert (site.hostname, site.port) == ("127.0.0.1", 8765)
+    assert site.root_page.full_url == "http://127.0.0.1:8765/"
+    response = client.get("/", HTTP_HOST="127.0.0.1:8765")
+    assert '<link rel="canonical" href="http://127.0.0.1:8765/"' in response.content.decode()
+
+
+def test_make_demo_seeds_with_the_port_it_serves_on():
+    makefile = (ROOT / "Makefile").read_text()
+    demo = makefile.split("\ndemo:", 1)[1].split("\n\n", 1)[0]
+    assert "seed_demo --base-url http://$(HOST):$(PORT)" in demo
+    assert "runserver $(HOST):$(PORT)" in demo
+
+
+@pytest.mark.parametrize(
+    "url", ["127.0.0.1:8765", "http://127.0.0.1:port", "ftp://demo", "http://x/portail/"]
+)
+def test_a_bad_base_url_is_refused_in_french(url):
+    with pytest.raises(CommandError, match="Adresse invalide"):
+        call_command("seed_demo", "--base-url", url, stdout=StringIO())
+
+
+def test_every_demo_page_is_published_without_a_pending_draft(seeded, db):
+    pages = Page.objects.filter(depth__gt=1)
+    assert pages.count() > 20
+    assert list(pages.filter(live=False).values_list("slug", flat=True)) == []
+    assert list(pages.filter(has_unpublished_changes=True).values_list("slug", flat=True)) == []
+
+
+def test_christmas_dates_agree_with_the_zone_c_calendar(seeded, db):
+    from cms.models import HomeAlert, NewsPage, ProgrammePage
+
+    christmas = Activity.objects.get(kind=ActivityKind.VACANCES, period_start=date(2026, 12, 19))
+    assert (christmas.period_end, christmas.registration_closes) == (date(2027, 1, 3), date(2026, 12, 5))
+    alert = HomeAlert.objects.get()
+    assert (alert.text, alert.until) == (
+        "Vacances de Noël : inscriptions jusqu'au 5 décembre",
+        date(2026, 12, 5),
+    )
+    news = NewsPage.objects.get(slug="actualite-01")
+    assert news.title == "Vacances de Noël : inscriptions jusqu'au 5 décembre"
+    assert news.summary == (
+        "L'accueil de loisirs ouvre du lundi 21 au jeudi 31 décembre. Inscrivez vos enfants "
+        "depuis votre espace famille avant le samedi 5 décembre."
+    )
+    assert "jeudi 17 décembre" in NewsPage.objects.get(slug="actualite-02").summary
+    programme = ProgrammePage.objects.get(activity=christmas)
+    # The centre opens on working days: 25 December and 1 January are public holidays, 2–3 January a weekend.
+    assert (programme.start_date, programme.end_date) == (date(2026, 12, 21), date(2026, 12, 31))

@@ -195,6 +195,13 @@ def change_request_lines(
             elif field == "class_level" and value:
                 found = levels.get(value) if levels is not None else ClassLevel.objects.filter(pk=value).first()
                 value = str(found or value)
+            elif field == "sex" and value:  # « Fille », not the stored code « f »
+                value = str(dict(Child.Sex.choices).get(value, value))
+            elif field == "birth_date" and value:
+                try:
+                    value = date.fromisoformat(value).strftime("%d/%m/%Y")
+                except (TypeError, ValueError):
+                    pass
             lines.append((_("Enfant"), str(Child._meta.get_field(field).verbose_name), "", value or "—"))
         return lines
     decided = cr.status != ChangeRequest.Status.PENDING

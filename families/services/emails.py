@@ -6,40 +6,16 @@ from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 
+from backoffice.town import town_identity
+
 
 def town_context() -> dict:
-    """The town's identity for emails and documents.
-
-    What communication staff entered in the CMS site settings (Paramètres › Paramètres du site) wins; the
-    PORTAIL_* Django settings fill whatever is left empty, so a town without a CMS still signs its emails.
-    """
-    values = {
-        "town_name": settings.PORTAIL_TOWN_NAME,
-        "service_name": settings.PORTAIL_SERVICE_NAME,
-        "contact_email": settings.PORTAIL_CONTACT_EMAIL,
-        "contact_phone": settings.PORTAIL_CONTACT_PHONE,
-        "contact_address": settings.PORTAIL_CONTACT_ADDRESS,
+    """The town's identity for emails and documents (see `backoffice.town`), plus the portal's addresses."""
+    return {
+        **town_identity(),
         "portal_url": f"{settings.PORTAIL_BASE_URL}/portail/",
         "backoffice_url": f"{settings.PORTAIL_BASE_URL}/gestion/",
     }
-    from wagtail.models import Site
-
-    from cms.models.site_settings import SiteSettings
-
-    site = Site.objects.filter(is_default_site=True).first()
-    if site is not None:
-        town = SiteSettings.for_site(site)
-        address = ", ".join(line.strip() for line in town.address.splitlines() if line.strip())
-        for key, value in (
-            ("town_name", town.town_name),
-            ("service_name", town.service_name),
-            ("contact_email", town.email),
-            ("contact_phone", town.phone),
-            ("contact_address", address),
-        ):
-            if value:
-                values[key] = value
-    return values
 
 
 def email_send(*, to: list[str] | str, template: str, context: dict) -> None:

@@ -29,7 +29,7 @@ def upload_check(*, file) -> tuple[str, str]:
     max_bytes = settings.PORTAIL_UPLOAD_MAX_BYTES
     if file.size > max_bytes:
         raise ValidationError(
-            _("Le fichier est trop volumineux (%(size)s Mo) : 10 Mo maximum.") % {"size": f"{file.size / 2**20:.1f}"},
+            _("Le fichier est trop volumineux (%(size)s Mo) : 10 Mo maximum.") % {"size": f"{file.size / 2**20:.1f}".replace(".", ",")},
             code="too_large",
         )
     if file.size == 0:

@@ -1,0 +1,54 @@
+"""What waits for the service enfance on the back-office index: démarches, documents, messages, account requests."""
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from backoffice.dashboard import Queue, register
+from families.models import AccountRequest, ChangeRequest, Conversation, FamilyDocument
+
+register(
+    Queue(
+        _("Démarches à traiter"),
+        count=lambda: ChangeRequest.objects.filter(status=ChangeRequest.Status.PENDING).count(),
+        url_name="admin:families_changerequest_changelist",
+        query=f"status__exact={ChangeRequest.Status.PENDING}",
+        permission="families.view_changerequest",
+        order=10,
+    )
+)
+register(
+    Queue(
+        _("Documents à vérifier"),
+        count=lambda: FamilyDocument.objects.filter(status=FamilyDocument.Status.PENDING).count(),
+        url_name="admin:families_familydocument_changelist",
+        query=f"status__exact={FamilyDocument.Status.PENDING}",
+        permission="families.view_familydocument",
+        order=20,
+    )
+)
+register(
+    Queue(
+        _("Conversations avec messages non lus"),
+        count=lambda: (
+            Conversation.objects.filter(
+                Q(messages__from_staff=False, messages__read_by_staff_at__isnull=True)
+            )
+            .distinct()
+            .count()
+        ),
+        url_name="admin:families_conversation_changelist",
+        query=f"status__exact={Conversation.Status.OPEN}",
+        permission="families.view_conversation",
+        order=30,
+    )
+)
+register(
+    Queue(
+        _("Demandes de compte"),
+        count=lambda: AccountRequest.objects.filter(status=AccountRequest.Status.PENDING).count(),
+        url_name="admin:families_accountrequest_changelist",
+        query=f"status__exact={AccountRequest.Status.PENDING}",
+        permission="families.view_accountrequest",
+        order=40,
+    )
+)
