@@ -142,7 +142,10 @@ def _api_action(crud: Crud, action: CrudAction):
 
     run.__name__ = action.name
     run.__doc__ = action.description or str(action.label)
-    documented = extend_schema(
+    routed = drf_action(detail=True, methods=["post"], url_path=action.name.replace("_", "-"),
+                        permission_classes=[CrudActionPermission])(run)
+    # After @action, which replaces the function's kwargs (where drf-spectacular keeps its schema).
+    return extend_schema(
         summary=str(action.label),
         description=action.description or str(action.label),
         request=input_serializer if input_serializer._declared_fields else None,
@@ -153,9 +156,7 @@ def _api_action(crud: Crud, action: CrudAction):
             404: OpenApiResponse(description=_("Introuvable.")),
             409: OpenApiResponse(description=_("Transition impossible dans l'état actuel.")),
         },
-    )(run)
-    return drf_action(detail=True, methods=["post"], url_path=action.name.replace("_", "-"),
-                      permission_classes=[CrudActionPermission])(documented)
+    )(routed)
 
 
 def build_viewset(crud: Crud) -> type[viewsets.GenericViewSet]:

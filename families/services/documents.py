@@ -73,7 +73,8 @@ def document_edit(*, document: FamilyDocument, by, kind: str, title: str, valid_
     """Staff correct what a document is (type, titre, validité); its file, family and review stay as they are."""
     doc = FamilyDocument.objects.select_for_update().get(pk=document.pk)
     doc.kind, doc.title, doc.valid_until = kind, title, valid_until
-    doc.full_clean(exclude=["file"])
+    edited = {"kind", "title", "valid_until"}
+    doc.clean_fields(exclude=[f.name for f in FamilyDocument._meta.fields if f.name not in edited])
     doc._history_user = by
     doc.save(update_fields=["kind", "title", "valid_until"])
     return doc
