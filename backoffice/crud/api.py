@@ -167,8 +167,10 @@ def build_viewset(crud: Crud) -> type[viewsets.GenericViewSet]:
     select_related = list(crud.api_select_related) or [
         name for name in crud.natural_keys if not model._meta.get_field(name).many_to_many
     ]
+    # Every many-to-many the serializer shows is read in one query per page, not one per row.
     prefetch = list(crud.api_prefetch_related) or [
-        name for name in crud.natural_keys if model._meta.get_field(name).many_to_many
+        f.name for f in model._meta.many_to_many if f.name not in crud.api_exclude
+        and (crud.api_fields == "__all__" or f.name in crud.api_fields)
     ]
     if select_related:
         queryset = queryset.select_related(*select_related)
