@@ -225,7 +225,7 @@ class ConversationAdminMixin:
         return ["family", "subject", "status", "assigned_to", "thread", "reply", "reply_attachment"]
 
     def get_readonly_fields(self, request, obj=None):
-        return ["family", "status", "thread"] if obj else []
+        return ["family", "thread"] if obj else []
 
     @admin.display(description=_l("Messages"))
     def thread(self, obj):
