@@ -338,3 +338,35 @@ def test_a_document_about_another_familys_child_is_refused_for_every_caller(smal
     with pytest.raises(ValidationError) as exc:
         doc.full_clean()
     assert exc.value.message_dict["child"] == ["Cet enfant n'appartient pas à cette famille."]
+
+
+def test_admin_bulk_approve_of_change_requests_calls_the_service(client, agent, small_town):
+    martin = small_town["martin"]
+    cr = ChangeRequest.objects.create(family=martin, kind=ChangeRequest.Kind.COORDINATES,
+                                      payload={"family": {"commune": "Taverny"}})
+    client.force_login(agent)
+    client.post(reverse("gestion:families_changerequest_changelist"),
+                {"action": "approve", "_selected_action": [cr.pk]})
+    cr.refresh_from_db()
+    martin.refresh_from_db()
+    assert cr.status == ChangeRequest.Status.APPROVED and cr.decided_by == agent
+    assert martin.commune == "Taverny"
+
+
+def test_a_role_without_change_permission_sees_no_decision_actions(client, regisseur, requested):
+    client.force_login(regisseur)
+    response = client.get(reverse("gestion:families_enrolment_changelist"))
+    assert response.status_code == 200
+    action_form = response.context["action_form"]
+    choices = {value for value, _label in action_form.fields["action"].choices} if action_form else set()
+    assert not {"accept", "refuse", "waitlist"} & choices
+
+
+def test_the_refusal_email_gives_the_reason(agent, requested, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        enrolment_refuse(enrolment=requested, by=agent, reason="Activité complète")
+    email = mail.outbox[-1]
+    assert email.to == ["claire.martin@exemple.fr"]
+    assert "Motif : Activité complète" in email.body
+    assert "Léa" in email.subject and "refusée" in email.subject
+    assert email.alternatives and "Activité complète" in email.alternatives[0][0]
