@@ -1,8 +1,9 @@
 """Back-office declarations of the families app: one `register` per model (admin, import/export, API)."""
 
 from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
 
-from backoffice.crud import inline, register
+from backoffice.crud import FULL_CRUD, CrudAction, inline, register
 from backoffice.crud.sensitive import (
     SensitiveAdminMixin,
     SensitiveResourceMixin,
@@ -30,6 +31,10 @@ from .models import (
     Unit,
     Vaccination,
 )
+from .services import accounts
+from .services import change_requests as cr_services
+from .services import documents as document_services
+from .services import enrolments as enrolment_services
 from .views.backoffice import (
     AccountRequestAdminMixin,
     ActivityAdminMixin,
@@ -43,6 +48,8 @@ from .views.backoffice import (
 
 register(
     ClassLevel,
+    writes=FULL_CRUD,
+    importable=True,
     api_name="class-levels",
     list_display=("code", "label", "rank"),
     search_fields=("code", "label"),
@@ -51,6 +58,8 @@ register(
 
 register(
     Allergen,
+    writes=FULL_CRUD,
+    importable=True,
     api_name="allergens",
     list_display=("label", "code", "rank"),
     search_fields=("label", "code"),
@@ -59,6 +68,8 @@ register(
 
 register(
     School,
+    writes=FULL_CRUD,
+    importable=True,
     api_name="schools",
     list_display=("name", "kind", "commune", "phone"),
     list_filter=("kind", "commune"),
@@ -70,6 +81,8 @@ register(
 
 register(
     Family,
+    writes=FULL_CRUD,
+    importable=True,
     api_name="families",
     admin_mixins=[SensitiveAdminMixin, FamilyPortalAdminMixin],
     list_display=("code", "name", "commune", "allocataire_regime", "paperless_invoices", "is_active"),
@@ -105,6 +118,8 @@ register(
 
 register(
     Guardian,
+    writes=FULL_CRUD,
+    importable=True,
     api_name="guardians",
     admin_mixins=[GuardianPortalAdminMixin],
     list_display=("last_name", "first_name", "family", "email", "phone_mobile", "is_billing_contact"),
@@ -122,6 +137,8 @@ register(
 
 register(
     Child,
+    writes=FULL_CRUD,
+    importable=True,
     api_name="children",
     admin_mixins=[SensitiveAdminMixin],
     serializer_mixins=[SensitiveSerializerMixin],
@@ -153,6 +170,8 @@ register(
 
 register(
     Vaccination,
+    writes=FULL_CRUD,
+    importable=True,
     api_name="vaccinations",
     admin_mixins=[SensitiveAdminMixin],
     serializer_mixins=[SensitiveSerializerMixin],
@@ -167,6 +186,8 @@ register(
 
 register(
     Contact,
+    writes=FULL_CRUD,
+    importable=True,
     api_name="contacts",
     list_display=("last_name", "first_name", "relationship", "family", "phone", "may_pick_up", "is_emergency"),
     list_filter=("may_pick_up", "is_emergency"),
@@ -181,6 +202,8 @@ register(
 
 register(
     Activity,
+    writes=FULL_CRUD,
+    importable=True,
     api_name="activities",
     list_display=("name", "kind", "period_start", "period_end", "registration_opens", "registration_closes",
                   "requires_validation", "is_active"),
@@ -206,6 +229,8 @@ register(
 
 register(
     Unit,
+    writes=FULL_CRUD,
+    importable=True,
     api_name="units",
     list_display=("label", "activity", "start_time", "end_time", "exclusive_group", "capacity", "is_active"),
     list_filter=("activity__kind", "is_active", "activity"),
@@ -224,10 +249,19 @@ register(
     date_hierarchy="start_date",
     autocomplete_fields=("child", "activity"),
     list_select_related=("child", "activity", "decided_by"),
-    readonly_fields=("requested_at",),
-    import_id_fields=("child", "activity", "start_date"),
-    import_fields=("child", "activity", "status", "start_date", "end_date"),
-    api_read_only_fields=("requested_at", "decided_at", "decided_by"),
+    # Read-only in the generic surfaces: a decision goes through its service (who, when, email to the family).
+    actions=[
+        CrudAction(name="accept", label=_("Accepter les inscriptions"),
+                   run=lambda obj, by: enrolment_services.enrolment_accept(enrolment=obj, by=by),
+                   description=_("Accepte une inscription demandée ou en liste d'attente ; la famille est prévenue.")),
+        CrudAction(name="refuse", label=_("Refuser les inscriptions"), reason=True,
+                   run=lambda obj, by, reason: enrolment_services.enrolment_refuse(enrolment=obj, by=by,
+                                                                                   reason=reason),
+                   description=_("Refuse une inscription avec un motif (`reason`, obligatoire) lu par la famille.")),
+        CrudAction(name="waitlist", label=_("Mettre en liste d'attente"),
+                   run=lambda obj, by: enrolment_services.enrolment_waitlist(enrolment=obj, by=by),
+                   description=_("Place une inscription demandée en liste d'attente ; la famille est prévenue.")),
+    ],
     filterset_fields={"child": ["exact"], "activity": ["exact"], "status": ["exact"], "start_date": ["gte", "lte"],
                       "child__family__code": ["exact"]},
     api_select_related=("child", "activity"),
@@ -245,7 +279,14 @@ register(
     search_fields=("family__code", "family__name"),
     date_hierarchy="created_at",
     readonly_fields=("family", "kind", "status", "summary", "created_at", "created_by", "decided_at", "decided_by"),
-    importable=False,
+    actions=[
+        CrudAction(name="approve", label=_("Accepter et appliquer les démarches"),
+                   run=lambda obj, by: cr_services.change_request_approve(request=obj, by=by),
+                   description=_("Accepte une démarche en attente et applique ses changements au dossier.")),
+        CrudAction(name="refuse", label=_("Refuser les démarches"), reason=True,
+                   run=lambda obj, by, reason: cr_services.change_request_refuse(request=obj, by=by, reason=reason),
+                   description=_("Refuse une démarche en attente avec un motif (`reason`, obligatoire).")),
+    ],
     api_read_only_fields=("family", "kind", "payload", "previous", "status", "created_at", "created_by",
                           "decided_at", "decided_by"),
 )
@@ -261,7 +302,14 @@ register(
     search_fields=("family__code", "family__name", "original_name"),
     date_hierarchy="uploaded_at",
     autocomplete_fields=("family",),
-    importable=False,
+    actions=[
+        CrudAction(name="accept", label=_("Accepter les documents"),
+                   run=lambda obj, by: document_services.document_accept(document=obj, by=by),
+                   description=_("Accepte une pièce justificative déposée par la famille.")),
+        CrudAction(name="reject", label=_("Refuser les documents"), reason=True,
+                   run=lambda obj, by, reason: document_services.document_reject(document=obj, by=by, reason=reason),
+                   description=_("Refuse une pièce justificative avec un motif (`reason`, obligatoire).")),
+    ],
     api_exclude=("file",),
     api_read_only_fields=("original_name", "content_type", "size", "status", "uploaded_at", "uploaded_by",
                           "reviewed_at", "reviewed_by"),
@@ -276,7 +324,6 @@ register(
     search_fields=("subject", "family__code", "family__name"),
     autocomplete_fields=("family",),
     ordering=("-last_message_at",),
-    importable=False,
     api_read_only_fields=("created_at", "created_by", "last_message_at"),
 )
 
@@ -288,7 +335,20 @@ register(
     list_filter=("status",),
     search_fields=("last_name", "first_name", "email"),
     readonly_fields=("created_at", "handled_by", "handled_at"),
-    importable=False,
+    actions=[
+        # The admin has its own two buttons (traitée / refusée); the API closes with an optional status.
+        CrudAction(name="close", label=_("Clore les demandes de compte"), admin=False,
+                   run=lambda obj, by, status=AccountRequest.Status.DONE, notes="": accounts.account_request_close(
+                       request=obj, by=by, status=status, notes=notes),
+                   api_fields={
+                       "status": serializers.ChoiceField(
+                           choices=[AccountRequest.Status.DONE, AccountRequest.Status.REJECTED],
+                           default=AccountRequest.Status.DONE, help_text=_("Traitée (défaut) ou refusée.")),
+                       "notes": serializers.CharField(required=False, allow_blank=True,
+                                                      help_text=_("Notes internes du service.")),
+                   },
+                   description=_("Clôt une demande de compte en attente (traitée ou refusée).")),
+    ],
 )
 
 register(
@@ -298,7 +358,6 @@ register(
     list_display=("family", "hint", "created_at", "created_by", "used_at", "used_by", "revoked_at"),
     search_fields=("family__code", "family__name"),
     list_select_related=("family", "created_by", "used_by"),
-    importable=False,
     api=False,
 )
 
@@ -309,6 +368,5 @@ register(
     list_display=("created_at", "agent", "family", "action"),
     search_fields=("family__code", "family__name", "agent__email"),
     list_select_related=("family", "agent"),
-    importable=False,
     api=False,
 )

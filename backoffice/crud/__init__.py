@@ -6,11 +6,16 @@ From a single `Crud` declaration the engine builds
   (c) a DRF serializer, django-filter FilterSet and viewset mounted under `/api/v1/<api_name>/`,
   (d) and through drf-spectacular, their OpenAPI description.
 
-Hand-written code extends the generated classes (`admin_mixins`, `resource_mixins`, `serializer_mixins`,
-`viewset_mixins`) instead of replacing them. Each app declares its models in its own `crud.py`, imported at
+The engine generates *base* classes (`crud.admin_base`, `serializer_base`, `viewset_base`, `filterset_base`,
+`resource_base`); hand-written code extends them, either as mixins placed above the base (`admin_mixins`,
+`resource_mixins`, `serializer_mixins`, `viewset_mixins`) or as a subclass given to `register(declare(...),
+admin_class=...)`, so a hand-written attribute always wins over the generated default.
+
+Safe by default: a declaration is read-only (`writes=READ_ONLY`) and not importable; reference data says
+`writes=FULL_CRUD`; workflow models declare named `actions=[CrudAction(...)]` that call their service. Each app declares its models in its own `crud.py`, imported at
 start-up by `BackofficeConfig.ready()`.
 """
 
-from .engine import Crud, CrudRegistry, inline, register, registry
+from .engine import FULL_CRUD, READ_ONLY, Crud, CrudAction, CrudRegistry, declare, inline, register, registry
 
-__all__ = ["Crud", "CrudRegistry", "inline", "register", "registry"]
+__all__ = ["FULL_CRUD", "READ_ONLY", "Crud", "CrudAction", "CrudRegistry", "declare", "inline", "register", "registry"]

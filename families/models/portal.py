@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -202,6 +203,15 @@ class FamilyDocument(models.Model):
 
     def __str__(self):
         return self.title or self.get_kind_display()
+
+    def clean(self):
+        super().clean()
+        self.check_child_in_family()
+
+    def check_child_in_family(self) -> None:
+        """A document about a child belongs to that child's family, whoever files it (parent, agent, API)."""
+        if self.child_id is not None and self.family_id is not None and self.child.family_id != self.family_id:
+            raise ValidationError({"child": _("Cet enfant n'appartient pas à cette famille.")})
 
 
 class Conversation(models.Model):

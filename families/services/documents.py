@@ -58,8 +58,7 @@ def document_issue(
 def document_issue_upload(*, document: FamilyDocument, file, by) -> FamilyDocument:
     """Staff put a file of theirs (attestation, courrier) in a family's space: same checks as a parent's upload."""
     mime, ext = upload_check(file=file)
-    if document.child_id is not None and document.child.family_id != document.family_id:
-        raise ValidationError({"child": _("Cet enfant n'appartient pas à cette famille.")})
+    document.check_child_in_family()
     document.status = FamilyDocument.Status.ISSUED
     document.uploaded_by = by
     document.original_name = display_name(file.name)
@@ -67,6 +66,18 @@ def document_issue_upload(*, document: FamilyDocument, file, by) -> FamilyDocume
     document.file.save(f"document{ext}", file, save=False)
     document.save()
     return document
+
+
+@transaction.atomic
+def document_edit(*, document: FamilyDocument, by, kind: str, title: str, valid_until: date | None) -> FamilyDocument:
+    """Staff correct what a document is (type, titre, validité); its file, family and review stay as they are."""
+    doc = FamilyDocument.objects.select_for_update().get(pk=document.pk)
+    doc.kind, doc.title, doc.valid_until = kind, title, valid_until
+    edited = {"kind", "title", "valid_until"}
+    doc.clean_fields(exclude=[f.name for f in FamilyDocument._meta.fields if f.name not in edited])
+    doc._history_user = by
+    doc.save(update_fields=["kind", "title", "valid_until"])
+    return doc
 
 
 def _decide(document: FamilyDocument, *, status: str, by, reason: str = "") -> FamilyDocument:

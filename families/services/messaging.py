@@ -85,6 +85,19 @@ def conversation_set_status(*, conversation: Conversation, status: str, by) -> C
     return conversation
 
 
+@transaction.atomic
+def conversation_assign(*, conversation: Conversation, to, by) -> Conversation:
+    """An agent takes a conversation in charge (« suivie par »), or hands it to a colleague; history keeps who did."""
+    if to is not None and not to.is_staff:
+        raise ValidationError(_("Une conversation ne peut être suivie que par un membre du service."))
+    locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    locked.assigned_to = to
+    locked._history_user = by
+    locked.save(update_fields=["assigned_to"])
+    conversation.assigned_to = to
+    return locked
+
+
 def _alert(*, conversation: Conversation, message: Message) -> None:
     if message.from_staff:
         emails = [g.user.email for g in Guardian.objects.filter(family_id=conversation.family_id, user__isnull=False,

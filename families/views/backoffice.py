@@ -52,11 +52,16 @@ class DecisionForm(forms.ModelForm):
 
 
 class ChangeRequestAdminMixin:
+    """Read-only démarche plus a decision form; bulk approve/refuse are the engine's named actions."""
+
     form = DecisionForm
-    actions = ["approve_selected"]
 
     def has_add_permission(self, request):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        # The change form only collects a decision (every data field is read-only); the service applies it.
+        return self.has_workflow_permission(request, obj)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("family", "created_by", "decided_by")
@@ -96,17 +101,6 @@ class ChangeRequestAdminMixin:
             messages.error(request, " ".join(exc.messages))
         obj.refresh_from_db()
 
-    @admin.action(description=_l("Accepter et appliquer les démarches sélectionnées"), permissions=["change"])
-    def approve_selected(self, request, queryset):
-        done = 0
-        for cr in queryset.filter(status=ChangeRequest.Status.PENDING):
-            try:
-                cr_services.change_request_approve(request=cr, by=request.user)
-                done += 1
-            except ValidationError as exc:
-                messages.error(request, f"{cr} : {' '.join(exc.messages)}")
-        messages.success(request, _("%(n)s démarche(s) acceptée(s).") % {"n": done})
-
 
 # --- Documents -----------------------------------------------------------------------------------------------------
 
@@ -125,15 +119,20 @@ class DocumentForm(forms.ModelForm):
             self.add_error("rejection_reason", _("Indiquez le motif du refus : la famille le lira."))
         if not self.instance.pk and not data.get("file"):
             self.add_error("file", _("Choisissez le fichier à mettre à disposition de la famille."))
-        family, child = data.get("family"), data.get("child")
-        if not self.instance.pk and family and child and child.family_id != family.pk:
-            self.add_error("child", _("Cet enfant n'appartient pas à cette famille."))
+        # "This child belongs to this family" is FamilyDocument.clean(), run by the ModelForm for every caller.
         return data
 
 
 class FamilyDocumentAdminMixin:
+    """Issuing a document and reviewing one go through services; bulk accept/reject are the engine's actions."""
+
     form = DocumentForm
-    actions = ["accept_selected"]
+
+    def has_add_permission(self, request):
+        return self.model_permission(request, "add")
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_workflow_permission(request, obj)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("family", "child", "uploaded_by", "reviewed_by")
@@ -176,21 +175,14 @@ class FamilyDocumentAdminMixin:
             document_services.document_issue_upload(document=obj, file=form.cleaned_data["file"], by=request.user)
             return
         decision = form.cleaned_data.get("decision")
-        FamilyDocument.objects.filter(pk=obj.pk).update(kind=obj.kind, title=obj.title, valid_until=obj.valid_until)
+        document_services.document_edit(document=obj, by=request.user, kind=obj.kind, title=obj.title,
+                                        valid_until=obj.valid_until)
         if decision == "accept":
             document_services.document_accept(document=obj, by=request.user)
         elif decision == "reject":
             document_services.document_reject(document=obj, by=request.user,
                                               reason=form.cleaned_data["rejection_reason"])
         obj.refresh_from_db()
-
-    @admin.action(description=_l("Accepter les documents sélectionnés"), permissions=["change"])
-    def accept_selected(self, request, queryset):
-        n = 0
-        for document in queryset.filter(status=FamilyDocument.Status.PENDING):
-            document_services.document_accept(document=document, by=request.user)
-            n += 1
-        messages.success(request, _("%(n)s document(s) accepté(s).") % {"n": n})
 
 
 # --- Messagerie (shared inbox) -------------------------------------------------------------------------------------
@@ -211,6 +203,13 @@ class ConversationForm(forms.ModelForm):
 class ConversationAdminMixin:
     form = ConversationForm
     actions = ["assign_to_me", "close_selected", "reopen_selected"]
+
+    # Staff open conversations and reply from the admin (services send the messages); status changes are actions.
+    def has_add_permission(self, request):
+        return self.model_permission(request, "add")
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_workflow_permission(request, obj)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("family", "assigned_to").annotate(
@@ -281,18 +280,21 @@ class ConversationAdminMixin:
         return private_file_response(file=message.attachment, filename=message.attachment_name,
                                      content_type=message.attachment_type)
 
-    @admin.action(description=_l("M'attribuer les conversations sélectionnées"), permissions=["change"])
+    @admin.action(description=_l("M'attribuer les conversations sélectionnées"), permissions=["workflow"])
     def assign_to_me(self, request, queryset):
-        n = queryset.update(assigned_to=request.user)
+        n = 0
+        for conversation in queryset:
+            messaging.conversation_assign(conversation=conversation, to=request.user, by=request.user)
+            n += 1
         messages.success(request, _("%(n)s conversation(s) attribuée(s).") % {"n": n})
 
-    @admin.action(description=_l("Fermer les conversations sélectionnées"), permissions=["change"])
+    @admin.action(description=_l("Fermer les conversations sélectionnées"), permissions=["workflow"])
     def close_selected(self, request, queryset):
         for conversation in queryset:
             messaging.conversation_set_status(conversation=conversation, status=Conversation.Status.CLOSED,
                                               by=request.user)
 
-    @admin.action(description=_l("Rouvrir les conversations sélectionnées"), permissions=["change"])
+    @admin.action(description=_l("Rouvrir les conversations sélectionnées"), permissions=["workflow"])
     def reopen_selected(self, request, queryset):
         for conversation in queryset:
             messaging.conversation_set_status(conversation=conversation, status=Conversation.Status.OPEN,
@@ -308,12 +310,12 @@ class AccountRequestAdminMixin:
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description=_l("Marquer comme traitées"), permissions=["change"])
+    @admin.action(description=_l("Marquer comme traitées"), permissions=["workflow"])
     def mark_done(self, request, queryset):
         for req in queryset.filter(status=AccountRequest.Status.PENDING):
             accounts.account_request_close(request=req, by=request.user, status=AccountRequest.Status.DONE)
 
-    @admin.action(description=_l("Marquer comme refusées"), permissions=["change"])
+    @admin.action(description=_l("Marquer comme refusées"), permissions=["workflow"])
     def mark_rejected(self, request, queryset):
         for req in queryset.filter(status=AccountRequest.Status.PENDING):
             accounts.account_request_close(request=req, by=request.user, status=AccountRequest.Status.REJECTED)

@@ -1,10 +1,12 @@
-from backoffice.crud import register
+from backoffice.crud import FULL_CRUD, register
 
 from .models import Gadget
 
 register(
     Gadget,
     api_name="gadgets",
+    writes=FULL_CRUD,
+    importable=True,
     list_display=("label", "family", "bought_on", "price"),
     list_filter=("bought_on",),
     search_fields=("label",),
