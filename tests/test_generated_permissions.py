@@ -12,6 +12,7 @@ from django.urls import reverse
 from backoffice import roles
 from backoffice.crud import registry
 from backoffice.crud.engine import CREATE, DELETE, UPDATE
+from backoffice.crud.sensitive import protection_for
 from tests.crud_app.rows import build_rows
 
 from .factories import GuardianFactory, UserFactory
@@ -29,17 +30,30 @@ STAFF_ROLES = {
 WHO = [*STAFF_ROLES, "parent", "anonymous"]
 
 
+def _role_has(role: str, app_label: str, model_name: str, action: str) -> bool:
+    return any(
+        app == app_label and name in ("*", model_name) and action in actions
+        for app, name, actions in roles.ROLE_PERMISSIONS[role]
+    )
+
+
 def role_allows(role: str | None, model, action: str) -> bool:
-    """Read straight from the roles table, not from the database the test runs on."""
+    """Read straight from the roles table, not from the database the test runs on. A model declared sensitive as a
+    whole (`backoffice.crud.sensitive.protect` without fields or rows) also needs the protection's permission."""
     if role is None:
         return False
     if role == roles.ADMINISTRATEURS:
         return True
     opts = model._meta
-    return any(
-        app == opts.app_label and name in ("*", opts.model_name) and action in actions
-        for app, name, actions in roles.ROLE_PERMISSIONS[role]
-    )
+    if not _role_has(role, opts.app_label, opts.model_name, action):
+        return False
+    protection = protection_for(model)
+    if protection and protection.fields is None and protection.rows is None:
+        app_label, codename = protection.permission.split(".")
+        return any(
+            app == app_label and codename in actions for app, _name, actions in roles.ROLE_PERMISSIONS[role]
+        )
+    return True
 
 
 @pytest.fixture
