@@ -54,6 +54,16 @@ def test_spelling_variants_share_the_same_five_guesses(client, small_town):
     assert list(AccessAttempt.objects.values_list("username", flat=True)) == [CLAIRE]
 
 
+def test_the_back_office_login_shares_the_portal_lockout(client, agent):
+    for _ in range(5):
+        _portal_login(client, "agent@mairie.exemple.fr", "mauvais")
+
+    response = client.post("/gestion/login/", {"username": "AGENT@mairie.exemple.fr", "password": PASSWORD})
+
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
 def test_user_manager_and_saves_store_the_address_lowercased(db):
     user = User.objects.create_user(email="  Jeanne.DUPONT@Exemple.FR ", password=PASSWORD)
     assert user.email == "jeanne.dupont@exemple.fr"

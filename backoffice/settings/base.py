@@ -141,7 +141,8 @@ LOGIN_URL = "/portail/connexion/"
 LOGIN_REDIRECT_URL = "/portail/"
 LOGOUT_REDIRECT_URL = "/"
 
-# django-axes: lock an account+IP after 5 failures for 15 minutes.
+# django-axes: lock an account+IP after 5 failures for 15 minutes, counted in the database (shared by every worker).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
