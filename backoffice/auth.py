@@ -24,8 +24,8 @@ def axes_username(request, credentials: dict | None) -> str | None:
     if credentials:
         login = credentials.get("username") or credentials.get(get_user_model().USERNAME_FIELD)
     if login is None and request is not None:
-        data = getattr(request, "data", None) or getattr(request, "POST", {})
-        login = data.get("username")
+        data = getattr(request, "data", None) or getattr(request, "POST", None)
+        login = data.get("username") if hasattr(data, "get") else None  # a JSON body may be a list
     return normalize_login(login) or None
 
 

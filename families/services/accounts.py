@@ -211,9 +211,8 @@ def family_key_attach(*, user, key: str, civility: str, relationship: str = "") 
     every worker, and is written outside the refused transaction so the rollback does not erase it.
     """
     attempts_key = str(user.pk)
-    if Attempt.count_recent(scope=KEY_ATTEMPT_SCOPE, key=attempts_key, window=KEY_ATTEMPT_WINDOW) >= (
-        KEY_ATTEMPTS_PER_HOUR
-    ):
+    recent = Attempt.count_recent(scope=KEY_ATTEMPT_SCOPE, key=attempts_key, window=KEY_ATTEMPT_WINDOW)
+    if recent >= KEY_ATTEMPTS_PER_HOUR:
         raise InvalidFamilyKey(_("Trop de clés incorrectes. Réessayez dans une heure."), code="too_many")
     try:
         return _family_key_spend(user=user, key=key, civility=civility, relationship=relationship)
