@@ -14,6 +14,7 @@ urlpatterns = [
     path("connexion/", PortalLoginView.as_view(), name="login"),
     path("deconnexion/", PortalLogoutView.as_view(), name="logout"),
     path("inscription/", accounts.signup, name="signup"),
+    path("activation/renvoyer/", accounts.activation_resend, name="activation_resend"),
     path("activation/<str:uidb64>/<str:token>/", accounts.activate, name="activate"),
     path("cle-famille/", accounts.attach, name="attach"),
     path("demande-de-compte/", accounts.account_request, name="account_request"),

@@ -141,11 +141,14 @@ LOGIN_URL = "/portail/connexion/"
 LOGIN_REDIRECT_URL = "/portail/"
 LOGOUT_REDIRECT_URL = "/"
 
-# django-axes: lock an account+IP after 5 failures for 15 minutes.
+# django-axes: lock an account+IP after 5 failures for 15 minutes, counted in the database (shared by every worker).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
+# One identifier per account for the lockout: stripped and lowercased, from the login form and from the API alike.
+AXES_USERNAME_CALLABLE = "backoffice.auth.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "backoffice/lockout.html"
 
@@ -192,11 +195,12 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.documents.CheckedDocumentForm"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
-# REST framework: session auth for the browser, basic auth for scripts; model permissions everywhere.
+# REST framework: session auth for the browser, basic auth for scripts (under the portal's axes lockout); model
+# permissions everywhere.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+        "api.authentication.BasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.StaffModelPermissions"],
     "DEFAULT_FILTER_BACKENDS": [

@@ -27,6 +27,7 @@ from families.forms import (
 from families.selectors import family_for_user
 from families.services import accounts
 
+from .auth import PENDING_ACTIVATION_SESSION_KEY
 from .common import family_required, resolve_family
 
 
@@ -43,10 +44,18 @@ def signup(request):
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        accounts.account_signup(email=data["email"], password=data["password1"], first_name=data["first_name"],
-                                last_name=data["last_name"], base_url=_base_url(request))
-        return render(request, "portal/signup_done.html", {"email": data["email"],
-                                                           "hours": settings.PORTAIL_ACTIVATION_HOURS})
+        accounts.account_signup(
+            email=data["email"],
+            password=data["password1"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            base_url=_base_url(request),
+        )
+        return render(
+            request,
+            "portal/signup_done.html",
+            {"email": data["email"], "hours": settings.PORTAIL_ACTIVATION_HOURS},
+        )
     return render(request, "portal/signup.html", {"form": form})
 
 
@@ -67,9 +76,28 @@ def activate(request, uidb64: str, token: str):
     form = SetPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         accounts.account_activate(user=user, password=form.cleaned_data["new_password1"])
-        messages.success(request, _("Votre mot de passe est enregistré. Vous pouvez maintenant vous connecter."))
+        messages.success(
+            request, _("Votre mot de passe est enregistré. Vous pouvez maintenant vous connecter.")
+        )
         return redirect("portal:login")
     return render(request, "portal/activation_password.html", {"form": form, "account": user})
+
+
+@require_http_methods(["POST"])
+def activation_resend(request):
+    """« Renvoyer le lien d'activation », offered by the login page once the password of a pending account was right.
+
+    The account comes from the session, never from a typed address: nobody can probe which addresses exist.
+    """
+    User = get_user_model()
+    user_id = request.session.pop(PENDING_ACTIVATION_SESSION_KEY, None)
+    user = User.objects.filter(pk=user_id).first() if user_id else None
+    if user is None or not accounts.account_activation_resend(user=user, base_url=_base_url(request)):
+        messages.info(request, _("Connectez-vous avec votre adresse e-mail et votre mot de passe."))
+        return redirect("portal:login")
+    return render(
+        request, "portal/signup_done.html", {"email": user.email, "hours": settings.PORTAIL_ACTIVATION_HOURS}
+    )
 
 
 @login_required
@@ -82,13 +110,17 @@ def attach(request):
     if request.method == "POST" and form.is_valid():
         try:
             family = accounts.family_key_attach(
-                user=request.user, key=form.cleaned_data["key"], civility=form.cleaned_data["civility"],
+                user=request.user,
+                key=form.cleaned_data["key"],
+                civility=form.cleaned_data["civility"],
                 relationship=form.cleaned_data["relationship"],
             )
         except ValidationError as exc:
             form.add_error("key", exc)
         else:
-            messages.success(request, _("Votre compte est rattaché au dossier %(code)s.") % {"code": family.code})
+            messages.success(
+                request, _("Votre compte est rattaché au dossier %(code)s.") % {"code": family.code}
+            )
             return redirect("portal:home")
     return render(request, "portal/attach.html", {"form": form})
 
@@ -114,14 +146,20 @@ def email_change(request):
     form = EmailChangeForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            accounts.email_change_request(user=request.user, new_email=form.cleaned_data["new_email"],
-                                          base_url=_base_url(request))
+            accounts.email_change_request(
+                user=request.user, new_email=form.cleaned_data["new_email"], base_url=_base_url(request)
+            )
         except ValidationError as exc:
             form.add_error("new_email", exc)
         else:
-            messages.success(request, _("Un lien de confirmation a été envoyé à %(email)s. La nouvelle adresse sera "
-                                        "utilisée dès que vous l'aurez confirmée.") % {
-                "email": form.cleaned_data["new_email"]})
+            messages.success(
+                request,
+                _(
+                    "Un lien de confirmation a été envoyé à %(email)s. La nouvelle adresse sera "
+                    "utilisée dès que vous l'aurez confirmée."
+                )
+                % {"email": form.cleaned_data["new_email"]},
+            )
             return redirect("portal:account")
     return render(request, "portal/email_change.html", {"form": form})
 

@@ -12,8 +12,9 @@ from families.services.messaging import conversation_start
 from .conftest import pdf_file
 
 # Pages anyone may open (accounts); token URLs are protected by their signed token, not by the family.
-PUBLIC = {"login", "logout", "signup", "activate", "account_request", "password_reset", "password_reset_done",
-          "password_reset_confirm", "password_reset_complete", "email_change_confirm", "guichet_leave"}
+PUBLIC = {"login", "logout", "signup", "activate", "activation_resend", "account_request", "password_reset",
+          "password_reset_done", "password_reset_confirm", "password_reset_complete", "email_change_confirm",
+          "guichet_leave"}
 # Logged in, but before any family: the clé famille page, and account settings of the user's own account.
 NO_FAMILY = {"attach", "email_change", "password_change"}
 
