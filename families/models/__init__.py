@@ -1,7 +1,18 @@
 """Models of the families app, split by concern."""
 
 from .catalogue import Activity, ActivityKind, ClassLevel, DeadlineKind, School, Unit
-from .dossier import Allergen, Child, Civility, Contact, Diet, Family, Guardian, Vaccination, Vaccine
+from .dossier import (
+    Allergen,
+    Child,
+    Civility,
+    Contact,
+    Diet,
+    Family,
+    FamilyCodeCounter,
+    Guardian,
+    Vaccination,
+    Vaccine,
+)
 from .enrolment import Enrolment
 from .portal import (
     PARENT_DOCUMENT_KINDS,
@@ -36,6 +47,7 @@ __all__ = [
     "DeadlineKind",
     "Diet",
     "Family",
+    "FamilyCodeCounter",
     "Guardian",
     "School",
     "Unit",
