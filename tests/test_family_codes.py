@@ -5,7 +5,8 @@ import re
 import pytest
 from django.db import transaction
 
-from families.models import Family, FamilyCodeCounter
+from families.models import Family
+from families.models.dossier import FamilyCodeCounter
 
 from .factories import FamilyFactory
 

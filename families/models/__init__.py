@@ -1,18 +1,7 @@
 """Models of the families app, split by concern."""
 
 from .catalogue import Activity, ActivityKind, ClassLevel, DeadlineKind, School, Unit
-from .dossier import (
-    Allergen,
-    Child,
-    Civility,
-    Contact,
-    Diet,
-    Family,
-    FamilyCodeCounter,
-    Guardian,
-    Vaccination,
-    Vaccine,
-)
+from .dossier import Allergen, Child, Civility, Contact, Diet, Family, Guardian, Vaccination, Vaccine
 from .enrolment import Enrolment
 from .portal import (
     PARENT_DOCUMENT_KINDS,
@@ -47,7 +36,6 @@ __all__ = [
     "DeadlineKind",
     "Diet",
     "Family",
-    "FamilyCodeCounter",
     "Guardian",
     "School",
     "Unit",

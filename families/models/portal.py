@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
 from django.db.models import ProtectedError
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -243,6 +244,15 @@ class FamilyDocument(models.Model):
     def __str__(self):
         return self.title or self.get_kind_display()
 
+    @property
+    def is_pending(self) -> bool:
+        """Still being checked by the service (the family may withdraw it)."""
+        return self.status == self.Status.PENDING
+
+    @property
+    def is_expired(self) -> bool:
+        return self.valid_until is not None and self.valid_until < timezone.localdate()
+
 
 class Conversation(models.Model):
     """A messagerie thread between one family and the service enfance."""
@@ -284,6 +294,10 @@ class Conversation(models.Model):
 
     def __str__(self):
         return self.subject
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
 
 
 class Message(models.Model):
