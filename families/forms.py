@@ -19,6 +19,7 @@ from .models import (
     Vaccination,
 )
 from .services.change_requests import FAMILY_FIELDS, GUARDIAN_FIELDS
+from .services.health import health_form_missing
 from .services.uploads import upload_check
 from .validators import validate_not_future, validate_phone, validate_postcode
 
@@ -170,10 +171,13 @@ class ChildHealthForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("has_pai") and not (data.get("pai_details") or "").strip():
-            self.add_error("pai_details", _("Précisez le PAI (allergie, traitement, protocole)."))
-        if not (data.get("doctor_name") or "").strip():
-            self.add_error("doctor_name", _("Indiquez le médecin traitant (ou « aucun »)."))
+        missing = health_form_missing(
+            has_pai=bool(data.get("has_pai")), pai_details=data.get("pai_details") or "",
+            doctor_name=data.get("doctor_name") or "",
+        )
+        for field, message in missing.items():
+            if field not in self.errors:
+                self.add_error(field, message)
         return data
 
 

@@ -1,15 +1,9 @@
-"""Production settings pass `check --deploy`; the family code is generated from the primary key."""
+"""Production settings pass `check --deploy`; French locale and time zone."""
 
 import os
 import subprocess
 import sys
 from pathlib import Path
-
-import pytest
-
-from families.models import Family
-
-from .factories import FamilyFactory
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -37,14 +31,6 @@ def test_production_refuses_to_start_without_a_secret_key():
                           timeout=120)
     assert proc.returncode != 0
     assert "SECRET_KEY" in proc.stderr
-
-
-@pytest.mark.django_db
-def test_family_code_follows_the_primary_key():
-    family = FamilyFactory(code="")
-    family.refresh_from_db()
-    assert family.code == f"F-{family.pk:06d}"
-    assert Family.objects.filter(code__startswith="TMP-").count() == 0
 
 
 def test_french_locale_and_timezone(settings):

@@ -76,19 +76,30 @@ class MenuWeek(ClusterableModel):
     """The menu of one week (lundi to vendredi) for one restaurant, or for every school when none is chosen."""
 
     restaurant = models.ForeignKey(
-        "families.School", verbose_name=_("école / restaurant"), null=True, blank=True, on_delete=models.CASCADE,
-        related_name="menu_weeks", help_text=_("Vide : menu commun à tous les restaurants scolaires."),
+        # PROTECT, not SET_NULL: a school's menu turned into the common menu would collide with the real common
+        # menu of that week (and show a school's dishes to every family); not CASCADE: published menus are history.
+        "families.School",
+        verbose_name=_("école / restaurant"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="menu_weeks",
+        help_text=_("Vide : menu commun à tous les restaurants scolaires."),
     )
     week_start = models.DateField(_("semaine du (lundi)"), db_index=True)
     note = models.TextField(
-        _("informations"), blank=True, help_text=_("Ex. repas à thème, origine des viandes, produits locaux."),
+        _("informations"),
+        blank=True,
+        help_text=_("Ex. repas à thème, origine des viandes, produits locaux."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     base_form_class = MenuWeekForm
     panels = [
-        MultiFieldPanel([FieldPanel("week_start"), FieldPanel("restaurant"), FieldPanel("note")], heading=_("Semaine")),
+        MultiFieldPanel(
+            [FieldPanel("week_start"), FieldPanel("restaurant"), FieldPanel("note")], heading=_("Semaine")
+        ),
         InlinePanel("dishes", heading=_("Plats"), label=_("plat")),
     ]
 
@@ -99,7 +110,9 @@ class MenuWeek(ClusterableModel):
         constraints = [
             models.UniqueConstraint(fields=["restaurant", "week_start"], name="menuweek_one_per_restaurant"),
             models.UniqueConstraint(
-                fields=["week_start"], condition=Q(restaurant__isnull=True), name="menuweek_one_common_per_week"
+                fields=["week_start"],
+                condition=Q(restaurant__isnull=True),
+                name="menuweek_one_common_per_week",
             ),
         ]
 
@@ -120,7 +133,9 @@ class MenuWeek(ClusterableModel):
     def days(self) -> list[dict]:
         """Dishes grouped by day then course, using prefetched dishes (no query per day)."""
         by_day: dict[datetime.date, list] = {}
-        for dish in sorted(self.dishes.all(), key=lambda d: (d.day, COURSE_ORDER.get(d.course, 99), d.sort_order or 0)):
+        for dish in sorted(
+            self.dishes.all(), key=lambda d: (d.day, COURSE_ORDER.get(d.course, 99), d.sort_order or 0)
+        ):
             by_day.setdefault(dish.day, []).append(dish)
         days = []
         for offset in range(5):
@@ -143,7 +158,8 @@ class MenuDish(Orderable, ClusterableModel):
     course = models.CharField(_("composante"), max_length=16, choices=Course.choices)
     name = models.CharField(_("intitulé"), max_length=200)
     is_vegetarian_alternative = models.BooleanField(
-        _("alternative végétarienne"), default=False,
+        _("alternative végétarienne"),
+        default=False,
         help_text=_("Proposée à la place du plat du jour aux enfants inscrits au repas végétarien."),
     )
     labels = ParentalManyToManyField(MenuLabel, verbose_name=_("labels"), blank=True)
@@ -179,8 +195,10 @@ class MenuDish(Orderable, ClusterableModel):
                 errors["day"] = _("Le %(date)s n'est pas un jour de semaine (lundi à vendredi).") % {
                     "date": date_format(self.day, "l j F Y")
                 }
-            elif (week := self._week_or_none()) is not None and week.week_start and (
-                week_monday(self.day) != week.week_start
+            elif (
+                (week := self._week_or_none()) is not None
+                and week.week_start
+                and (week_monday(self.day) != week.week_start)
             ):
                 errors["day"] = _("Ce jour n'appartient pas à la semaine du menu.")
         if errors:

@@ -24,7 +24,9 @@ class Enrolment(models.Model):
 
     ACTIVE = (Status.REQUESTED, Status.ACCEPTED, Status.WAITING)
 
-    child = models.ForeignKey(Child, verbose_name=_("enfant"), on_delete=models.CASCADE, related_name="enrolments")
+    child = models.ForeignKey(
+        Child, verbose_name=_("enfant"), on_delete=models.PROTECT, related_name="enrolments"
+    )
     activity = models.ForeignKey(
         Activity, verbose_name=_("activité"), on_delete=models.PROTECT, related_name="enrolments"
     )
@@ -34,7 +36,11 @@ class Enrolment(models.Model):
     requested_at = models.DateTimeField(_("demandée le"), auto_now_add=True)
     decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("décidée par"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("décidée par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     refusal_reason = models.TextField(_("motif du refus"), blank=True)

@@ -8,6 +8,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.db import models
+from django.db.models import ProtectedError
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -35,17 +38,27 @@ def _ext(filename: str) -> str:
 class FamilyAccessKey(models.Model):
     """A clé famille given by the town: lets one portal account attach itself to the dossier, once."""
 
-    family = models.ForeignKey(Family, verbose_name=_("famille"), on_delete=models.CASCADE, related_name="access_keys")
+    family = models.ForeignKey(
+        Family, verbose_name=_("famille"), on_delete=models.CASCADE, related_name="access_keys"
+    )
     key_hash = models.CharField(_("empreinte de la clé"), max_length=64, unique=True, editable=False)
     hint = models.CharField(_("fin de la clé"), max_length=4, editable=False)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("créée par"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("créée par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     used_at = models.DateTimeField(_("utilisée le"), null=True, blank=True)
     used_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("utilisée par"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("utilisée par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     revoked_at = models.DateTimeField(_("révoquée le"), null=True, blank=True)
@@ -84,7 +97,11 @@ class AccountRequest(models.Model):
     staff_notes = models.TextField(_("notes du service"), blank=True)
     created_at = models.DateTimeField(_("reçue le"), auto_now_add=True)
     handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("traitée par"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("traitée par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     handled_at = models.DateTimeField(_("traitée le"), null=True, blank=True)
@@ -112,8 +129,9 @@ class ChangeRequest(models.Model):
         REFUSED = "refused", _("Refusée")
         APPLIED = "applied", _("Prise en compte")  # applied immediately (town setting), no review needed
 
+    # PROTECT: a démarche is the record of why the dossier changed; it outlives no family but blocks its deletion.
     family = models.ForeignKey(
-        Family, verbose_name=_("famille"), on_delete=models.CASCADE, related_name="change_requests"
+        Family, verbose_name=_("famille"), on_delete=models.PROTECT, related_name="change_requests"
     )
     kind = models.CharField(_("type de démarche"), max_length=16, choices=Kind.choices)
     payload = models.JSONField(_("modifications demandées"), default=dict)
@@ -122,12 +140,19 @@ class ChangeRequest(models.Model):
     reason = models.TextField(_("motif de la décision"), blank=True)
     created_at = models.DateTimeField(_("demandée le"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("demandée par"), null=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("demandée par"),
+        null=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("décidée par"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("décidée par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     history = HistoricalRecords()
@@ -170,9 +195,17 @@ class FamilyDocument(models.Model):
         REJECTED = "rejected", _("Refusée")
         ISSUED = "issued", _("Émis par le service")
 
-    family = models.ForeignKey(Family, verbose_name=_("famille"), on_delete=models.CASCADE, related_name="documents")
+    # PROTECT: pièces justificatives back decisions (quotient familial, justified absences) and issued invoices;
+    # a cascade would also leave their files orphaned on disk.
+    family = models.ForeignKey(
+        Family, verbose_name=_("famille"), on_delete=models.PROTECT, related_name="documents"
+    )
     child = models.ForeignKey(
-        Child, verbose_name=_("enfant concerné"), null=True, blank=True, on_delete=models.SET_NULL,
+        Child,
+        verbose_name=_("enfant concerné"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="documents",
     )
     kind = models.CharField(_("type de document"), max_length=24, choices=DocumentKind.choices)
@@ -186,11 +219,19 @@ class FamilyDocument(models.Model):
     rejection_reason = models.TextField(_("motif du refus"), blank=True)
     uploaded_at = models.DateTimeField(_("déposé le"), auto_now_add=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("déposé par"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("déposé par"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     reviewed_at = models.DateTimeField(_("vérifié le"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("vérifié par"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("vérifié par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     history = HistoricalRecords(excluded_fields=["file"])
@@ -213,6 +254,15 @@ class FamilyDocument(models.Model):
         if self.child_id is not None and self.family_id is not None and self.child.family_id != self.family_id:
             raise ValidationError({"child": _("Cet enfant n'appartient pas à cette famille.")})
 
+    @property
+    def is_pending(self) -> bool:
+        """Still being checked by the service (the family may withdraw it)."""
+        return self.status == self.Status.PENDING
+
+    @property
+    def is_expired(self) -> bool:
+        return self.valid_until is not None and self.valid_until < timezone.localdate()
+
 
 class Conversation(models.Model):
     """A messagerie thread between one family and the service enfance."""
@@ -221,18 +271,28 @@ class Conversation(models.Model):
         OPEN = "open", _("Ouverte")
         CLOSED = "closed", _("Fermée")
 
+    # PROTECT: the correspondence with the service is part of the family's history.
     family = models.ForeignKey(
-        Family, verbose_name=_("famille"), on_delete=models.CASCADE, related_name="conversations"
+        Family, verbose_name=_("famille"), on_delete=models.PROTECT, related_name="conversations"
     )
     subject = models.CharField(_("objet"), max_length=150)
     status = models.CharField(_("statut"), max_length=8, choices=Status.choices, default=Status.OPEN)
     assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("suivie par"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", limit_choices_to={"is_staff": True},
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("suivie par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        limit_choices_to={"is_staff": True},
     )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("créée par"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("créée par"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     last_message_at = models.DateTimeField(_("dernier message"), null=True, blank=True, db_index=True)
     history = HistoricalRecords()
@@ -245,6 +305,10 @@ class Conversation(models.Model):
     def __str__(self):
         return self.subject
 
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
+
 
 class Message(models.Model):
     """One message of a conversation; each side has its own read state."""
@@ -253,7 +317,11 @@ class Message(models.Model):
         Conversation, verbose_name=_("conversation"), on_delete=models.CASCADE, related_name="messages"
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("auteur"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("auteur"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     from_staff = models.BooleanField(_("envoyé par le service"), default=False)
     body = models.TextField(_("message"))
@@ -275,21 +343,42 @@ class Message(models.Model):
         return f"{self.conversation} — {self.created_at:%d/%m/%Y %H:%M}"
 
 
-class GuichetAction(models.Model):
-    """Journal of what an agent did in a family's portal on their behalf (mode guichet)."""
+class GuichetActionQuerySet(models.QuerySet):
+    def delete(self):
+        raise GuichetAction.undeletable(list(self[:50]))
 
-    family = models.ForeignKey(Family, verbose_name=_("famille"), on_delete=models.CASCADE, related_name="+")
+
+class GuichetAction(models.Model):
+    """Journal of what an agent did in a family's portal on their behalf (mode guichet). Append-only: no one,
+    not even an administrator, deletes an entry, and neither the family nor the agent can be deleted under it."""
+
+    family = models.ForeignKey(Family, verbose_name=_("famille"), on_delete=models.PROTECT, related_name="+")
     agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("agent"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agent"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     action = models.CharField(_("action"), max_length=250)
     path = models.CharField(_("page"), max_length=250, blank=True)
     created_at = models.DateTimeField(_("le"), auto_now_add=True)
 
+    objects = GuichetActionQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("action au guichet")
         verbose_name_plural = _("actions au guichet")
         ordering = ["-created_at"]
+        # No delete permission exists to be granted to a role.
+        default_permissions = ("add", "change", "view")
 
     def __str__(self):
         return self.action
+
+    def delete(self, *args, **kwargs):
+        raise self.undeletable([self])
+
+    @staticmethod
+    def undeletable(objects) -> ProtectedError:
+        return ProtectedError(gettext("Le journal du guichet ne peut pas être supprimé."), objects)

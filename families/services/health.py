@@ -20,8 +20,11 @@ class HealthFormRequired(ValidationError):
         self.child = child
         self.url = reverse("portal:child_health", kwargs={"child_id": child.pk})
         super().__init__(
-            _("La fiche sanitaire de %(name)s doit être complétée et confirmée pour cette année scolaire avant "
-              "toute réservation.") % {"name": child.first_name},
+            _(
+                "La fiche sanitaire de %(name)s doit être complétée et confirmée pour cette année scolaire avant "
+                "toute réservation."
+            )
+            % {"name": child.first_name},
             code="health_form_required",
         )
 
@@ -43,6 +46,26 @@ def child_health_form_is_current(*, child: Child, day: date) -> bool:
     return confirmed is not None and confirmed >= health_form_valid_since(day=day)
 
 
+def health_form_missing(*, has_pai: bool, pai_details: str, doctor_name: str) -> dict[str, str]:
+    """What a fiche sanitaire still lacks before it can be confirmed: the PAI details when there is a PAI, and the
+    médecin traitant (« aucun » is an answer). Field name → French message; empty when complete."""
+    missing = {}
+    if has_pai and not (pai_details or "").strip():
+        missing["pai_details"] = _("Précisez le PAI (allergie, traitement, protocole).")
+    if not (doctor_name or "").strip():
+        missing["doctor_name"] = _("Indiquez le médecin traitant (ou « aucun »).")
+    return missing
+
+
+def health_form_check(*, has_pai: bool, pai_details: str, doctor_name: str) -> None:
+    """Raise a ValidationError by field when the fiche sanitaire is incomplete (see health_form_missing)."""
+    missing = health_form_missing(has_pai=has_pai, pai_details=pai_details, doctor_name=doctor_name)
+    if missing:
+        raise ValidationError(
+            {field: ValidationError(msg, code="required") for field, msg in missing.items()}
+        )
+
+
 def child_assert_can_book(*, child: Child, day: date) -> None:
     """The reservation gate: no booking while the fiche sanitaire is not confirmed for that school year."""
     if not child_health_form_is_current(child=child, day=day):
@@ -51,7 +74,8 @@ def child_assert_can_book(*, child: Child, day: date) -> None:
 
 @transaction.atomic
 def child_health_form_confirm(*, child: Child, today: date, by=None) -> Child:
-    """The parent certifies the fiche sanitaire (already validated by its form) for the current school year."""
+    """The parent certifies the fiche sanitaire for the current school year; an incomplete one cannot be."""
+    health_form_check(has_pai=child.has_pai, pai_details=child.pai_details, doctor_name=child.doctor_name)
     child.health_form_confirmed_on = today
     child._change_reason = _("Fiche sanitaire confirmée")
     child.save(update_fields=["health_form_confirmed_on"])

@@ -419,6 +419,10 @@ class ReadOnlyAdminMixin:
     def has_add_permission(self, request):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # Journals and keys are evidence: not even a superuser deletes them (keys are revoked instead).
+        return False
+
     def has_change_permission(self, request, obj=None):
         return False
 

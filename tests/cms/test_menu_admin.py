@@ -3,9 +3,10 @@
 import datetime
 
 import pytest
+from wagtail.models import Site
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
-from cms.models import MenuDish, MenuLabel, MenuWeek
+from cms.models import MenuDish, MenuLabel, MenuWeek, SiteSettings
 from families.models import Allergen
 
 
@@ -56,5 +57,14 @@ def test_a_dish_outside_the_week_or_on_a_saturday_is_refused(client, communicati
 @pytest.mark.django_db
 def test_communication_edits_site_settings(client, communication):
     client.force_login(communication)
+    site = Site.objects.get(is_default_site=True)
+    url = f"/cms/settings/cms/sitesettings/{site.pk}/"
     response = client.get("/cms/settings/cms/sitesettings/")
-    assert response.status_code in (200, 302)
+    assert response.status_code == 302 and response["Location"] == url
+    form = client.get(url)
+    assert form.status_code == 200
+    data = {name: value or "" for name, value in form.context["form"].initial.items() if name != "logo"}
+    data.update(phone="01 30 40 50 99", logo="")
+    saved = client.post(url, data)
+    assert saved.status_code == 302, saved.context["form"].errors if saved.context else saved
+    assert SiteSettings.for_site(site).phone == "01 30 40 50 99"

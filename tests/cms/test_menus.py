@@ -23,7 +23,7 @@ def test_this_week_is_one_click_from_home(client, demo_site):
     html = client.get("/menus/").content.decode()
     assert "Menus de la semaine" in html
     assert "Du lundi 23 novembre au vendredi 27 novembre 2026" in html
-    assert "aujourd&#x27;hui" in html or "aujourd'hui" in html
+    assert 'Lundi 23 novembre <span class="tag today-tag">aujourd\'hui</span>' in html
     for course in ("Entrée", "Plat", "Accompagnement", "Produit laitier", "Dessert"):
         assert course in html
     assert "Alternative végétarienne" in html
@@ -38,7 +38,7 @@ def test_previous_and_next_weeks_navigate(client, demo_site):
     assert 'href="/menus/semaine/2026-11-30/"' in html
     previous = client.get("/menus/semaine/2026-11-16/").content.decode()
     assert "Du lundi 16 novembre au vendredi 20 novembre 2026" in previous
-    assert 'href="/menus/"' in previous or "Cette semaine" in previous
+    assert '<a class="button" href="/menus/semaine/2026-11-23/">Cette semaine</a>' in previous
     # Any day of a week leads to its Monday; nonsense is a 404.
     assert "Du lundi 16 novembre" in client.get("/menus/semaine/2026-11-19/").content.decode()
     assert client.get("/menus/semaine/pas-une-date/").status_code == 404

@@ -27,7 +27,8 @@ def _news_form(action: str, title: str = "Fermeture exceptionnelle le 11 décemb
 def test_communication_reaches_the_cms_but_not_the_backoffice(client, communication):
     client.force_login(communication)
     assert client.get("/cms/").status_code == 200
-    assert client.get("/gestion/").status_code in (302, 403)
+    response = client.get("/gestion/")
+    assert response.status_code == 302 and response["Location"] == "/gestion/login/?next=/gestion/"
 
 
 @pytest.mark.django_db
@@ -74,7 +75,7 @@ def test_a_news_item_goes_through_the_workflow(client, communication, town_admin
     approve = client.post(
         reverse("wagtailadmin_pages:workflow_action", args=(news.pk, "approve", task_state.pk)), {"comment": "OK"}
     )
-    assert approve.status_code in (200, 302)
+    assert approve.status_code == 302 and approve["Location"] == f"/cms/pages/{news.pk}/edit/"
     news.refresh_from_db()
     assert news.live
     assert "Fermeture exceptionnelle le 11 décembre" in Client().get("/actualites/").content.decode()
