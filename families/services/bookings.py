@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -83,7 +83,13 @@ class _Planner:
 
     def __init__(self, *, changes: list[Change], by, as_staff: bool, now: datetime):
         self.by, self.as_staff, self.now = by, as_staff, now
-        activity_ids = sorted({c.unit.activity_id for c in changes})
+        activity_ids = {c.unit.activity_id for c in changes}
+        # Dependent units may sit in another activity (the périscolaire evening needs a canteen meal).
+        for pair in Unit.requires.through.objects.filter(
+            Q(from_unit__activity_id__in=activity_ids) | Q(to_unit__activity_id__in=activity_ids)
+        ).values_list("from_unit__activity_id", "to_unit__activity_id"):
+            activity_ids.update(pair)
+        activity_ids = sorted(activity_ids)
         child_ids = {c.child.pk for c in changes}
         start, end = min(c.day for c in changes), max(c.day for c in changes)
         # Capacity is decided under a row lock on the units (in pk order: no deadlock between two batches);
