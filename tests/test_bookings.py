@@ -266,7 +266,7 @@ def test_full_day_goes_to_the_waiting_list_with_its_position(town, one_place):
     hugo = apply(town, (one_place, MONDAY, ADD), child=town["hugo"])
     assert [b.state for b in chloe.waiting] == [Booking.State.WAITING]
     assert chloe.positions == {chloe.waiting[0].pk: 1}
-    assert hugo.positions == {chloe.waiting[0].pk: 1, hugo.waiting[0].pk: 2}
+    assert hugo.positions == {hugo.waiting[0].pk: 2}
 
 
 def test_activity_capacity_applies_when_the_unit_has_none(town):

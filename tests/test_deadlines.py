@@ -231,3 +231,38 @@ def test_previous_week_rule_closes_in_the_week_before(day, weekday, at):
     monday = day - timedelta(days=day.weekday())
     assert monday - timedelta(days=7) <= limit < monday
     assert limit.weekday() == weekday
+
+
+@pytest.mark.django_db(transaction=True)
+def test_old_single_deadline_becomes_both_the_add_and_the_cancel_rule():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = [("families", "0004_enrolment")], [("families", "0005_booking_calendar_rules_bookings")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old_apps = executor.loader.project_state(before).apps
+    OldActivity = old_apps.get_model("families", "Activity")
+    OldActivity.objects.create(
+        name="Mercredis loisirs",
+        kind="mercredi",
+        period_start=date(2026, 9, 2),
+        period_end=date(2027, 6, 30),
+        deadline_days=7,
+        deadline_kind="calendar_days",
+        deadline_time=time(12),
+    )
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(after)
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    from families.models import Activity
+
+    activity = Activity.objects.get(name="Mercredis loisirs")
+    assert (
+        activity.add_deadline_rule
+        == activity.cancel_deadline_rule
+        == DeadlineRule(days=7, kind=CALENDAR_DAYS, at=time(12))
+    )

@@ -48,7 +48,7 @@ class Refusal:
 class ApplyResult:
     """What `bookings_apply` did: bookings reserved, put on the waiting list, cancelled or promoted, and refusals.
 
-    `positions` maps a waiting booking's id to its place in line (1 = next promoted). When the call was
+    `positions` maps each of `waiting` (by id) to its place in line (1 = next promoted). When the call was
     all-or-nothing and `refused` is not empty, nothing was saved and the other lists are empty.
     """
 
@@ -356,9 +356,11 @@ class _Planner:
             elif booking.state == State.WAITING:
                 self.result.waiting.append(booking)
         self.result.cancelled = [b for b in self.result.cancelled if b.state == State.CANCELLED and b.pk]
+        mine = {id(b) for b in self.result.waiting}
         for line in self.waiting.values():
             for position, booking in enumerate(line, start=1):
-                self.result.positions[booking.pk] = position
+                if id(booking) in mine:
+                    self.result.positions[booking.pk] = position
 
 
 def bookings_apply(
