@@ -404,3 +404,29 @@ def test_planning_query_count_does_not_grow_with_the_range(town, django_assert_m
             child=town["lea"], start=date(2026, 9, 1), end=date(2027, 7, 3), now=BEFORE_DEADLINE
         )
     assert len(cells) > 250
+
+
+def test_a_month_for_three_children_costs_the_same_queries_as_one_day(town):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from families.services.opening import activity_open_days
+
+    def book(start, end):
+        days = activity_open_days(activity=town["canteen"], start=start, end=end)
+        changes = [
+            Change(child=town[name], unit=town["classique"], day=day)
+            for name in ("lea", "hugo", "chloe")
+            for day in days
+        ]
+        with CaptureQueriesContext(connection) as queries:
+            result = bookings_apply(
+                child_changes=changes, by=town["martin_parent"].user, as_staff=False, now=BEFORE_DEADLINE
+            )
+        assert result.ok
+        return len(result.reserved), len(queries)
+
+    one_day, one_day_queries = book(MONDAY, MONDAY)
+    month, month_queries = book(date(2026, 12, 1), date(2026, 12, 18))
+    assert (one_day, month) == (3, 3 * 11)  # 1er au 18 décembre 2026: 11 school days (mercredis off)
+    assert month_queries == one_day_queries
