@@ -243,7 +243,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'réservation',
                 'verbose_name_plural': 'réservations',
-                'ordering': ['date', 'unit', 'child'],
+                'ordering': ['date', 'unit_id', 'child_id'],
                 'indexes': [models.Index(fields=['unit', 'date', 'state'], name='booking_unit_day_state')],
                 'constraints': [models.UniqueConstraint(condition=models.Q(('state__in', ['reserved', 'waiting'])), fields=('child', 'unit', 'date'), name='booking_one_active_per_child_unit_day', violation_error_message='Cet enfant a déjà une réservation pour cette unité ce jour-là.'), models.CheckConstraint(condition=models.Q(models.Q(('state', 'waiting'), _negated=True), ('waiting_since__isnull', False), _connector='OR'), name='booking_waiting_has_since')],
             },

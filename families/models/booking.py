@@ -135,7 +135,7 @@ class Booking(models.Model):
     class Meta:
         verbose_name = _("réservation")
         verbose_name_plural = _("réservations")
-        ordering = ["date", "unit", "child"]
+        ordering = ["date", "unit_id", "child_id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["child", "unit", "date"],

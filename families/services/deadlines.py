@@ -75,7 +75,7 @@ class DeadlineRule:
                 "time": at,
             }
         if self.kind == FIXED:
-            return until_sentence(self.closes_at)
+            return until_sentence(self.closes_at) if self.closes_at else _("date limite à préciser")
         raise ValueError(f"Type de délai inconnu : {self.kind}")
 
 
