@@ -430,3 +430,20 @@ def test_a_month_for_three_children_costs_the_same_queries_as_one_day(town):
     month, month_queries = book(date(2026, 12, 1), date(2026, 12, 18))
     assert (one_day, month) == (3, 3 * 11)  # 1er au 18 décembre 2026: 11 school days (mercredis off)
     assert month_queries == one_day_queries
+
+
+def test_changing_the_meal_type_of_a_month_costs_the_same_queries_as_one_day(town):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from families.services.opening import activity_open_days
+
+    def switch(start, end):
+        days = activity_open_days(activity=town["canteen"], start=start, end=end)
+        apply(town, *[(town["classique"], day, ADD) for day in days])
+        with CaptureQueriesContext(connection) as queries:
+            result = apply(town, *[(town["vege"], day, ADD) for day in days])
+        assert len(result.cancelled) == len(days)
+        return len(queries)
+
+    assert switch(date(2026, 12, 1), date(2026, 12, 18)) == switch(MONDAY, MONDAY)

@@ -260,7 +260,7 @@ class _Planner:
             ]
         for booking in replaced:
             if booking.state == State.RESERVED:
-                self.check_deadline(booking.unit, day, BookingAction.CANCEL)
+                self.check_deadline(self.units[booking.unit_id], day, BookingAction.CANCEL)
         self.check_requirements(child, unit, day)
         if replaced:
             self.check_no_dependent_left(child, {b.unit_id for b in replaced}, day, added=unit.pk)
