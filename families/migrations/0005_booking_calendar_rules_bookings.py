@@ -65,27 +65,27 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='activity',
             name='cancel_deadline_at',
-            field=models.DateTimeField(blank=True, help_text='Pour une période de vacances : date et heure de clôture.', null=True, verbose_name='délai de annulation : date limite fixe'),
+            field=models.DateTimeField(blank=True, help_text='Pour une période de vacances : date et heure de clôture.', null=True, verbose_name="délai d'annulation : date limite fixe"),
         ),
         migrations.AddField(
             model_name='activity',
             name='cancel_deadline_days',
-            field=models.PositiveSmallIntegerField(default=3, help_text='Pour un délai en jours ouvrés ou calendaires.', validators=[django.core.validators.MaxValueValidator(60)], verbose_name='délai de annulation : nombre de jours'),
+            field=models.PositiveSmallIntegerField(default=3, help_text='Pour un délai en jours ouvrés ou calendaires.', validators=[django.core.validators.MaxValueValidator(60)], verbose_name="délai d'annulation : nombre de jours"),
         ),
         migrations.AddField(
             model_name='activity',
             name='cancel_deadline_kind',
-            field=models.CharField(choices=[('working_days', 'jours ouvrés (lundi–vendredi hors jours fériés)'), ('calendar_days', 'jours calendaires'), ('previous_week_day', 'jour de la semaine précédente'), ('fixed', 'date limite fixe')], default='working_days', max_length=20, verbose_name='délai de annulation : type'),
+            field=models.CharField(choices=[('working_days', 'jours ouvrés (lundi–vendredi hors jours fériés)'), ('calendar_days', 'jours calendaires'), ('previous_week_day', 'jour de la semaine précédente'), ('fixed', 'date limite fixe')], default='working_days', max_length=20, verbose_name="délai d'annulation : type"),
         ),
         migrations.AddField(
             model_name='activity',
             name='cancel_deadline_time',
-            field=models.TimeField(default=datetime.time(10, 0), verbose_name='délai de annulation : heure limite'),
+            field=models.TimeField(default=datetime.time(10, 0), verbose_name="délai d'annulation : heure limite"),
         ),
         migrations.AddField(
             model_name='activity',
             name='cancel_deadline_weekday',
-            field=models.PositiveSmallIntegerField(blank=True, choices=[(0, 'lundi'), (1, 'mardi'), (2, 'mercredi'), (3, 'jeudi'), (4, 'vendredi'), (5, 'samedi'), (6, 'dimanche')], help_text='Pour « le mardi 12h pour la semaine suivante ».', null=True, verbose_name='délai de annulation : jour de la semaine précédente'),
+            field=models.PositiveSmallIntegerField(blank=True, choices=[(0, 'lundi'), (1, 'mardi'), (2, 'mercredi'), (3, 'jeudi'), (4, 'vendredi'), (5, 'samedi'), (6, 'dimanche')], help_text='Pour « le mardi 12h pour la semaine suivante ».', null=True, verbose_name="délai d'annulation : jour de la semaine précédente"),
         ),
         migrations.AddField(
             model_name='enrolment',
@@ -125,27 +125,27 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalactivity',
             name='cancel_deadline_at',
-            field=models.DateTimeField(blank=True, help_text='Pour une période de vacances : date et heure de clôture.', null=True, verbose_name='délai de annulation : date limite fixe'),
+            field=models.DateTimeField(blank=True, help_text='Pour une période de vacances : date et heure de clôture.', null=True, verbose_name="délai d'annulation : date limite fixe"),
         ),
         migrations.AddField(
             model_name='historicalactivity',
             name='cancel_deadline_days',
-            field=models.PositiveSmallIntegerField(default=3, help_text='Pour un délai en jours ouvrés ou calendaires.', validators=[django.core.validators.MaxValueValidator(60)], verbose_name='délai de annulation : nombre de jours'),
+            field=models.PositiveSmallIntegerField(default=3, help_text='Pour un délai en jours ouvrés ou calendaires.', validators=[django.core.validators.MaxValueValidator(60)], verbose_name="délai d'annulation : nombre de jours"),
         ),
         migrations.AddField(
             model_name='historicalactivity',
             name='cancel_deadline_kind',
-            field=models.CharField(choices=[('working_days', 'jours ouvrés (lundi–vendredi hors jours fériés)'), ('calendar_days', 'jours calendaires'), ('previous_week_day', 'jour de la semaine précédente'), ('fixed', 'date limite fixe')], default='working_days', max_length=20, verbose_name='délai de annulation : type'),
+            field=models.CharField(choices=[('working_days', 'jours ouvrés (lundi–vendredi hors jours fériés)'), ('calendar_days', 'jours calendaires'), ('previous_week_day', 'jour de la semaine précédente'), ('fixed', 'date limite fixe')], default='working_days', max_length=20, verbose_name="délai d'annulation : type"),
         ),
         migrations.AddField(
             model_name='historicalactivity',
             name='cancel_deadline_time',
-            field=models.TimeField(default=datetime.time(10, 0), verbose_name='délai de annulation : heure limite'),
+            field=models.TimeField(default=datetime.time(10, 0), verbose_name="délai d'annulation : heure limite"),
         ),
         migrations.AddField(
             model_name='historicalactivity',
             name='cancel_deadline_weekday',
-            field=models.PositiveSmallIntegerField(blank=True, choices=[(0, 'lundi'), (1, 'mardi'), (2, 'mercredi'), (3, 'jeudi'), (4, 'vendredi'), (5, 'samedi'), (6, 'dimanche')], help_text='Pour « le mardi 12h pour la semaine suivante ».', null=True, verbose_name='délai de annulation : jour de la semaine précédente'),
+            field=models.PositiveSmallIntegerField(blank=True, choices=[(0, 'lundi'), (1, 'mardi'), (2, 'mercredi'), (3, 'jeudi'), (4, 'vendredi'), (5, 'samedi'), (6, 'dimanche')], help_text='Pour « le mardi 12h pour la semaine suivante ».', null=True, verbose_name="délai d'annulation : jour de la semaine précédente"),
         ),
         migrations.AddField(
             model_name='historicalenrolment',

@@ -124,19 +124,19 @@ class Activity(models.Model):
         help_text=_("Pour une période de vacances : date et heure de clôture."),
     )
     cancel_deadline_kind = models.CharField(
-        _("délai de annulation : type"), max_length=20, choices=DeadlineKind.choices, default=DeadlineKind.WORKING_DAYS
+        _("délai d'annulation : type"), max_length=20, choices=DeadlineKind.choices, default=DeadlineKind.WORKING_DAYS
     )
     cancel_deadline_days = models.PositiveSmallIntegerField(
-        _("délai de annulation : nombre de jours"), default=3, validators=[MaxValueValidator(60)],
+        _("délai d'annulation : nombre de jours"), default=3, validators=[MaxValueValidator(60)],
         help_text=_("Pour un délai en jours ouvrés ou calendaires."),
     )
     cancel_deadline_weekday = models.PositiveSmallIntegerField(
-        _("délai de annulation : jour de la semaine précédente"), choices=Weekday.choices, null=True, blank=True,
+        _("délai d'annulation : jour de la semaine précédente"), choices=Weekday.choices, null=True, blank=True,
         help_text=_("Pour « le mardi 12h pour la semaine suivante »."),
     )
-    cancel_deadline_time = models.TimeField(_("délai de annulation : heure limite"), default=time(10, 0))
+    cancel_deadline_time = models.TimeField(_("délai d'annulation : heure limite"), default=time(10, 0))
     cancel_deadline_at = models.DateTimeField(
-        _("délai de annulation : date limite fixe"), null=True, blank=True,
+        _("délai d'annulation : date limite fixe"), null=True, blank=True,
         help_text=_("Pour une période de vacances : date et heure de clôture."),
     )
     capacity = models.PositiveIntegerField(
