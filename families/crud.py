@@ -222,7 +222,11 @@ register(
         (_("Public"), {"fields": (("min_age", "max_age"), ("min_level", "max_level"), "schools")}),
         (_("Inscriptions"), {"fields": (("registration_opens", "registration_closes"), "requires_validation",
                                         "capacity")}),
-        (_("Délai de modification"), {"fields": (("deadline_days", "deadline_kind", "deadline_time"),)}),
+        (_("Délai de réservation"), {"fields": (("add_deadline_kind", "add_deadline_days", "add_deadline_weekday",
+                                                 "add_deadline_time"), "add_deadline_at")}),
+        (_("Délai d'annulation"), {"fields": (("cancel_deadline_kind", "cancel_deadline_days",
+                                               "cancel_deadline_weekday", "cancel_deadline_time"),
+                                              "cancel_deadline_at")}),
     ),
     import_id_fields=("name", "period_start"),
 )

@@ -6,7 +6,20 @@ import factory
 from django.contrib.auth import get_user_model
 from factory.django import DjangoModelFactory
 
-from families.models import Activity, ActivityKind, Child, ClassLevel, Contact, Family, Guardian, School, Unit
+from families.models import (
+    Activity,
+    ActivityKind,
+    Booking,
+    Child,
+    ClassLevel,
+    Closure,
+    Contact,
+    Enrolment,
+    Family,
+    Guardian,
+    School,
+    Unit,
+)
 
 
 class UserFactory(DjangoModelFactory):
@@ -47,7 +60,9 @@ class FamilyFactory(DjangoModelFactory):
     class Meta:
         model = Family
 
-    name = factory.Sequence(lambda n: ["DUPONT", "MARTIN", "BERNARD", "PETIT", "DUBOIS", "MOREAU"][n % 6] + f" Famille {n}")
+    name = factory.Sequence(
+        lambda n: ["DUPONT", "MARTIN", "BERNARD", "PETIT", "DUBOIS", "MOREAU"][n % 6] + f" Famille {n}"
+    )
     address_line1 = factory.Faker("street_address", locale="fr_FR")
     postcode = "95550"
     commune = "Bessancourt"
@@ -98,8 +113,10 @@ class ActivityFactory(DjangoModelFactory):
     kind = ActivityKind.RESTAURATION
     period_start = date(2026, 9, 1)
     period_end = date(2027, 7, 3)
-    deadline_days = 3
-    deadline_time = time(10, 0)
+    add_deadline_days = 3
+    add_deadline_time = time(10, 0)
+    cancel_deadline_days = 3
+    cancel_deadline_time = time(10, 0)
 
 
 class UnitFactory(DjangoModelFactory):
@@ -110,3 +127,32 @@ class UnitFactory(DjangoModelFactory):
     label = "Repas classique"
     code = factory.Sequence(lambda n: f"repas-{n}")
     exclusive_group = "repas"
+
+
+class AcceptedEnrolmentFactory(DjangoModelFactory):
+    class Meta:
+        model = Enrolment
+
+    child = factory.SubFactory(ChildFactory)
+    activity = factory.SubFactory(ActivityFactory)
+    status = Enrolment.Status.ACCEPTED
+    start_date = factory.LazyAttribute(lambda o: o.activity.period_start)
+
+
+class ClosureFactory(DjangoModelFactory):
+    class Meta:
+        model = Closure
+
+    start_date = date(2026, 11, 20)
+    end_date = factory.LazyAttribute(lambda o: o.start_date)
+    reason = "Grève"
+
+
+class BookingFactory(DjangoModelFactory):
+    class Meta:
+        model = Booking
+
+    child = factory.SubFactory(ChildFactory)
+    unit = factory.SubFactory(UnitFactory)
+    date = date(2026, 11, 23)
+    state = Booking.State.RESERVED

@@ -239,7 +239,8 @@ def ensure_catalogue(zone: str) -> list[Activity]:
             ],
             description="Déjeuner à la cantine les lundis, mardis, jeudis et vendredis. Réservation ou "
             "annulation jusqu'à 3 jours ouvrés avant 10h.",
-            deadline_days=3, deadline_kind=DeadlineKind.WORKING_DAYS, deadline_time=time(10, 0),
+            add_deadline_days=3, add_deadline_kind=DeadlineKind.WORKING_DAYS, add_deadline_time=time(10, 0),
+            cancel_deadline_days=3, cancel_deadline_kind=DeadlineKind.WORKING_DAYS, cancel_deadline_time=time(10, 0),
             **{k: v for k, v in school_year.items() if k != "period_end"},
         ),
         _ensure_activity(
@@ -249,7 +250,8 @@ def ensure_catalogue(zone: str) -> list[Activity]:
                 UnitSpec("accueil-soir", "Accueil 16h30-19h00", time(16, 30), time(19, 0), capacity=90),
             ],
             description="Accueil du matin avant la classe et du soir après la classe (goûter fourni le soir).",
-            deadline_days=2, deadline_kind=DeadlineKind.WORKING_DAYS, deadline_time=time(10, 0),
+            add_deadline_days=2, add_deadline_kind=DeadlineKind.WORKING_DAYS, add_deadline_time=time(10, 0),
+            cancel_deadline_days=2, cancel_deadline_kind=DeadlineKind.WORKING_DAYS, cancel_deadline_time=time(10, 0),
             **{k: v for k, v in school_year.items() if k != "period_end"},
         ),
         _ensure_activity(
@@ -261,7 +263,8 @@ def ensure_catalogue(zone: str) -> list[Activity]:
             ],
             description="Accueil de loisirs du mercredi au centre Les Meuniers : journée, matin ou après-midi "
             "avec repas.",
-            deadline_days=7, deadline_kind=DeadlineKind.CALENDAR_DAYS, deadline_time=time(12, 0),
+            add_deadline_days=7, add_deadline_kind=DeadlineKind.CALENDAR_DAYS, add_deadline_time=time(12, 0),
+            cancel_deadline_days=7, cancel_deadline_kind=DeadlineKind.CALENDAR_DAYS, cancel_deadline_time=time(12, 0),
             capacity=80, requires_validation=True,
             monday=False, tuesday=False, wednesday=True, thursday=False, friday=False,
             **{k: v for k, v in school_year.items() if k != "period_end"},
@@ -278,7 +281,8 @@ def ensure_catalogue(zone: str) -> list[Activity]:
             description=f"Centre de loisirs pendant les {title} (zone {zone}), pour les enfants de la "
             "petite section au CM2. Inscription à la journée.",
             registration_opens=start - timedelta(weeks=6), registration_closes=start - timedelta(weeks=2),
-            deadline_days=14, deadline_kind=DeadlineKind.CALENDAR_DAYS, deadline_time=time(12, 0),
+            add_deadline_days=14, add_deadline_kind=DeadlineKind.CALENDAR_DAYS, add_deadline_time=time(12, 0),
+            cancel_deadline_days=14, cancel_deadline_kind=DeadlineKind.CALENDAR_DAYS, cancel_deadline_time=time(12, 0),
             capacity=120, requires_validation=True, min_level=ps, max_level=cm2, wednesday=True,
         ))
     return activities

@@ -1,6 +1,7 @@
 """Models of the families app, split by concern."""
 
-from .catalogue import Activity, ActivityKind, ClassLevel, DeadlineKind, School, Unit
+from .booking import Booking, Closure
+from .catalogue import Activity, ActivityKind, ClassLevel, DeadlineKind, School, Unit, Weekday
 from .dossier import Allergen, Child, Civility, Contact, Diet, Family, Guardian, Vaccination, Vaccine
 from .enrolment import Enrolment
 from .portal import (
@@ -16,6 +17,9 @@ from .portal import (
 )
 
 __all__ = [
+    "Booking",
+    "Closure",
+    "Weekday",
     "Enrolment",
     "PARENT_DOCUMENT_KINDS",
     "AccountRequest",

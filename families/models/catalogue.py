@@ -66,8 +66,22 @@ class ActivityKind(models.TextChoices):
 
 
 class DeadlineKind(models.TextChoices):
+    """The one enum of deadline rules (délais), used for adding and for cancelling a reservation."""
+
     WORKING_DAYS = "working_days", _("jours ouvrés (lundi–vendredi hors jours fériés)")
     CALENDAR_DAYS = "calendar_days", _("jours calendaires")
+    PREVIOUS_WEEK_DAY = "previous_week_day", _("jour de la semaine précédente")
+    FIXED = "fixed", _("date limite fixe")
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("lundi")
+    TUESDAY = 1, _("mardi")
+    WEDNESDAY = 2, _("mercredi")
+    THURSDAY = 3, _("jeudi")
+    FRIDAY = 4, _("vendredi")
+    SATURDAY = 5, _("samedi")
+    SUNDAY = 6, _("dimanche")
 
 
 class Activity(models.Model):
@@ -92,14 +106,39 @@ class Activity(models.Model):
     )
     registration_opens = models.DateField(_("ouverture des inscriptions"), null=True, blank=True)
     registration_closes = models.DateField(_("clôture des inscriptions"), null=True, blank=True)
-    # The change deadline as data: "3 jours ouvrés avant 10h" = (3, WORKING_DAYS, 10:00).
-    deadline_days = models.PositiveSmallIntegerField(
-        _("délai de modification (jours)"), default=3, validators=[MaxValueValidator(60)]
+    # The change deadlines as data, one to add a day and one to cancel it (towns often differ).
+    add_deadline_kind = models.CharField(
+        _("délai de réservation : type"), max_length=20, choices=DeadlineKind.choices, default=DeadlineKind.WORKING_DAYS
     )
-    deadline_kind = models.CharField(
-        _("type de délai"), max_length=16, choices=DeadlineKind.choices, default=DeadlineKind.WORKING_DAYS
+    add_deadline_days = models.PositiveSmallIntegerField(
+        _("délai de réservation : nombre de jours"), default=3, validators=[MaxValueValidator(60)],
+        help_text=_("Pour un délai en jours ouvrés ou calendaires."),
     )
-    deadline_time = models.TimeField(_("heure limite"), default=time(10, 0))
+    add_deadline_weekday = models.PositiveSmallIntegerField(
+        _("délai de réservation : jour de la semaine précédente"), choices=Weekday.choices, null=True, blank=True,
+        help_text=_("Pour « le mardi 12h pour la semaine suivante »."),
+    )
+    add_deadline_time = models.TimeField(_("délai de réservation : heure limite"), default=time(10, 0))
+    add_deadline_at = models.DateTimeField(
+        _("délai de réservation : date limite fixe"), null=True, blank=True,
+        help_text=_("Pour une période de vacances : date et heure de clôture."),
+    )
+    cancel_deadline_kind = models.CharField(
+        _("délai d'annulation : type"), max_length=20, choices=DeadlineKind.choices, default=DeadlineKind.WORKING_DAYS
+    )
+    cancel_deadline_days = models.PositiveSmallIntegerField(
+        _("délai d'annulation : nombre de jours"), default=3, validators=[MaxValueValidator(60)],
+        help_text=_("Pour un délai en jours ouvrés ou calendaires."),
+    )
+    cancel_deadline_weekday = models.PositiveSmallIntegerField(
+        _("délai d'annulation : jour de la semaine précédente"), choices=Weekday.choices, null=True, blank=True,
+        help_text=_("Pour « le mardi 12h pour la semaine suivante »."),
+    )
+    cancel_deadline_time = models.TimeField(_("délai d'annulation : heure limite"), default=time(10, 0))
+    cancel_deadline_at = models.DateTimeField(
+        _("délai d'annulation : date limite fixe"), null=True, blank=True,
+        help_text=_("Pour une période de vacances : date et heure de clôture."),
+    )
     capacity = models.PositiveIntegerField(
         _("capacité par jour"), null=True, blank=True, help_text=_("Vide : pas de limite au niveau de l'activité.")
     )
@@ -138,10 +177,25 @@ class Activity(models.Model):
         return tuple(i for i, on in enumerate(flags) if on)
 
     @property
-    def deadline_rule(self):
+    def add_deadline_rule(self):
+        """The rule until when a day can be reserved (délai de réservation)."""
+        return self._deadline_rule("add")
+
+    @property
+    def cancel_deadline_rule(self):
+        """The rule until when a reserved day can be cancelled (délai d'annulation)."""
+        return self._deadline_rule("cancel")
+
+    def _deadline_rule(self, prefix: str):
         from families.services.deadlines import DeadlineRule
 
-        return DeadlineRule(days=self.deadline_days, kind=self.deadline_kind, at=self.deadline_time)
+        return DeadlineRule(
+            kind=getattr(self, f"{prefix}_deadline_kind"),
+            days=getattr(self, f"{prefix}_deadline_days"),
+            at=getattr(self, f"{prefix}_deadline_time"),
+            weekday=getattr(self, f"{prefix}_deadline_weekday"),
+            closes_at=getattr(self, f"{prefix}_deadline_at"),
+        )
 
     def clean(self):
         errors = {}
@@ -153,6 +207,12 @@ class Activity(models.Model):
             errors["max_level"] = _("Le niveau maximum doit suivre le niveau minimum.")
         if self.registration_opens and self.registration_closes and self.registration_closes < self.registration_opens:
             errors["registration_closes"] = _("La clôture des inscriptions doit suivre leur ouverture.")
+        for prefix in ("add", "cancel"):
+            kind = getattr(self, f"{prefix}_deadline_kind")
+            if kind == DeadlineKind.PREVIOUS_WEEK_DAY and getattr(self, f"{prefix}_deadline_weekday") is None:
+                errors[f"{prefix}_deadline_weekday"] = _("Choisissez le jour de la semaine précédente.")
+            if kind == DeadlineKind.FIXED and getattr(self, f"{prefix}_deadline_at") is None:
+                errors[f"{prefix}_deadline_at"] = _("Indiquez la date limite de réservation.")
         if errors:
             raise ValidationError(errors)
 
@@ -172,9 +232,14 @@ class Unit(models.Model):
     capacity = models.PositiveIntegerField(
         _("places par jour"), null=True, blank=True, help_text=_("Vide : la capacité de l'activité s'applique.")
     )
+    requires = models.ManyToManyField(
+        "self", verbose_name=_("nécessite l'une de ces unités"), symmetrical=False, blank=True,
+        related_name="required_by",
+        help_text=_("Ex. l'accueil du soir nécessite un repas le même jour (l'une des unités choisies suffit)."),
+    )
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[requires])
 
     class Meta:
         verbose_name = _("unité (prestation)")

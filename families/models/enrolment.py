@@ -44,6 +44,13 @@ class Enrolment(models.Model):
         related_name="+",
     )
     refusal_reason = models.TextField(_("motif du refus"), blank=True)
+    # The weekly planning (planning hebdomadaire) booked when the inscription is accepted.
+    planning_units = models.ManyToManyField(
+        "families.Unit", verbose_name=_("unités du planning"), blank=True, related_name="+"
+    )
+    planning_weekdays = models.JSONField(
+        _("jours du planning"), default=list, blank=True, help_text=_("Jours de la semaine, 0 = lundi … 5 = samedi.")
+    )
     history = HistoricalRecords()
 
     class Meta:

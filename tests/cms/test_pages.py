@@ -128,13 +128,13 @@ def test_accessibility_statement_follows_the_rgaa_model(client, demo_site):
 def test_service_page_shows_hours_faq_documents_and_catalogue_deadlines(client, demo_site):
     from tests.factories import ActivityFactory
 
-    ActivityFactory(name="Restauration scolaire 2026-2027", kind="restauration", deadline_days=3)
+    ActivityFactory(name="Restauration scolaire 2026-2027", kind="restauration", add_deadline_days=3)
     html = client.get("/activites/restauration-scolaire/").content.decode()
     assert "Horaires" in html and "<table" in html
     assert "<details>" in html and "Comment signaler une absence ?" in html
     assert "Règlement intérieur" in html
     assert "Restauration scolaire 2026-2027" in html
-    assert "3 jours ouvrés avant, 10h00" in html
+    assert "Réservation : 3 jours ouvrés avant, à 10h00." in html
     assert "Voir les tarifs" in html
 
 

@@ -68,7 +68,7 @@ def test_the_agent_sees_the_conflict_as_an_error_in_the_backoffice(agent_client,
     change_request_approve(request=_move(family, "12 rue des Lilas"), by=agent)
     response = agent_client.post(
         reverse("admin:families_changerequest_changelist"),
-        {"action": "approve_selected", "_selected_action": [older.pk]},
+        {"action": "approve", "_selected_action": [older.pk]},
         follow=True,
     )
     errors = [str(m) for m in response.context["messages"] if m.level_tag == "error"]
