@@ -232,6 +232,11 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+# CSV and XLSX only: the other tablib formats (HTML table, JSON, YAML, ODS…) are untested here and an HTML table
+# upload ended in a TypeError (500). base_formats imports only tablib, no Django app code.
+from import_export.formats.base_formats import CSV, XLSX  # noqa: E402
+
+IMPORT_EXPORT_FORMATS = [CSV, XLSX]
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 
