@@ -116,3 +116,18 @@ def test_html_table_uploaded_as_a_spreadsheet_is_a_form_error(client, agent):
     assert response.status_code == 200
     assert response.context["form"].errors
     assert Family.objects.count() == 0
+
+
+def test_a_nul_character_in_a_query_string_is_refused_with_a_400(client, agent):
+    # PostgreSQL refuses NUL in text with a ValueError (a 500); refused at the door whatever the database.
+    client.force_login(agent)
+    response = client.get("/api/v1/families/?search=%00")
+    assert response.status_code == 400
+    assert "caractère nul" in response.content.decode()
+
+
+def test_a_nul_character_in_a_login_form_is_refused_with_a_400(client, small_town):
+    response = client.post(
+        "/portail/connexion/", {"username": "claire.martin@exemple.fr\x00", "password": "x"}
+    )
+    assert response.status_code == 400
