@@ -41,3 +41,32 @@ def test_back_office_and_cms_run_without_policy_violations(page, live_server, ad
     home = Page.objects.get(depth=2)
     # The page editor: Wagtail's date widgets and panels with their inline scripts.
     assert _violations(page, live_server.url, [*STAFF, f"/cms/pages/{home.pk}/edit/"]) == []
+
+
+def test_deleting_a_contact_still_asks_first_with_the_script_moved_out_of_the_page(page, live_server):
+    from tests.factories import ContactFactory, FamilyFactory, GuardianFactory, UserFactory
+
+    family = FamilyFactory(name="MARTIN Claire")
+    user = UserFactory(email="claire.martin@exemple.fr")
+    GuardianFactory(family=family, user=user, email=user.email)
+    ContactFactory(family=family, first_name="Monique", last_name="Martin")
+    page.goto(live_server.url + "/portail/connexion/")
+    page.get_by_label("Adresse e-mail ou nom d'utilisateur").fill(user.email)
+    page.get_by_label("Mot de passe").fill("motdepasse-solide-2026")
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(live_server.url + "/portail/")
+    page.goto(live_server.url + "/portail/dossier/entourage/")
+    questions = []
+
+    def answer(dialog):
+        questions.append(dialog.message)
+        dialog.dismiss() if len(questions) == 1 else dialog.accept()
+
+    page.on("dialog", answer)
+    delete = page.get_by_role("button", name="Supprimer Monique")
+    delete.click()
+    assert questions == ["Supprimer ce contact ?"]
+    assert family.contacts.count() == 1
+    delete.click()
+    page.wait_for_load_state("networkidle")
+    assert family.contacts.count() == 0
