@@ -75,3 +75,19 @@ def test_staff_export_to_xlsx_works_after_a_name_was_typed_with_control_characte
     path.write_bytes(xlsx)
     names = [row[1] for row in openpyxl.load_workbook(path).active.iter_rows(values_only=True)]
     assert "MARTIN Claire" in names
+
+
+def test_rows_saved_before_the_fix_are_cleaned_by_the_command(small_town):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    Family.objects.filter(pk=small_town["martin"].pk).update(
+        name=f"MARTIN{BELL_ESCAPE} Claire", notes="Ligne 1\nLigne 2"
+    )
+    out = StringIO()
+    call_command("strip_control_characters", stdout=out)
+    small_town["martin"].refresh_from_db()
+    assert small_town["martin"].name == "MARTIN Claire"
+    assert small_town["martin"].notes == "Ligne 1\nLigne 2"
+    assert "families.Family : 1" in out.getvalue()
