@@ -111,7 +111,7 @@ CONTENT_SECURITY_POLICY = {
 }
 # Wagtail's admin shows gravatar.com avatars by default: an outside request the policy refuses (and a leak).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
-# Likewise its new-version check (releases.wagtail.org) from the dashboard: updates go through the lead's releases.
+# Likewise its new-version check (releases.wagtail.org) on the dashboard: upgrading is the deployer's decision.
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 ROOT_URLCONF = "backoffice.urls"
