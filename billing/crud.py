@@ -1,0 +1,104 @@
+"""Back-office declarations of the billing reference data: tariffs and their QF brackets, QF history, school sectors."""
+
+from django.forms.models import BaseInlineFormSet
+
+from backoffice.crud import inline, register
+
+from .models import ActivityBillingRule, FamilyQuotient, SchoolSector, Tariff, TariffBracket
+from .services.tariffs import tariff_brackets_validate
+
+
+class TariffBracketFormSet(BaseInlineFormSet):
+    """The brackets of a tariff are checked as a whole (no gap, no overlap), not one row against the saved ones."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.instance.checked_with_siblings = True
+        return form
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        bounds = [
+            (form.cleaned_data["qf_min"], form.cleaned_data.get("qf_max"))
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("qf_min") is not None
+        ]
+        tariff_brackets_validate(brackets=bounds)
+
+
+register(
+    Tariff,
+    api_name="tariffs",
+    list_display=("unit", "mode", "valid_from", "valid_until", "price", "effort_ceiling"),
+    list_filter=("mode", "unit__activity"),
+    search_fields=("unit__label", "unit__activity__name"),
+    autocomplete_fields=("unit",),
+    list_select_related=("unit__activity",),
+    inlines=[
+        inline(
+            TariffBracket,
+            formset=TariffBracketFormSet,
+            fields=("qf_min", "qf_max", "price"),
+            show_change_link=False,
+        )
+    ],
+    importable=False,
+    api_select_related=("unit",),
+    filterset_fields={"unit": ["exact"], "mode": ["exact"], "valid_from": ["gte", "lte"]},
+)
+
+register(
+    TariffBracket,
+    api_name="tariff-brackets",
+    list_display=("tariff", "qf_min", "qf_max", "price"),
+    list_select_related=("tariff__unit__activity",),
+    autocomplete_fields=("tariff",),
+    importable=False,
+    api_select_related=("tariff",),
+    filterset_fields={"tariff": ["exact"]},
+)
+
+register(
+    ActivityBillingRule,
+    api_name="activity-billing-rules",
+    list_display=(
+        "activity",
+        "bill_reserved_present",
+        "bill_reserved_absent_unjustified",
+        "bill_present_unreserved",
+    ),
+    autocomplete_fields=("activity",),
+    importable=False,
+)
+
+register(
+    FamilyQuotient,
+    api_name="family-quotients",
+    list_display=("family", "value", "valid_from", "valid_until", "source", "set_by"),
+    list_filter=("source",),
+    search_fields=("family__code", "family__name"),
+    autocomplete_fields=("family",),
+    list_select_related=("family", "set_by"),
+    readonly_fields=("set_by", "set_at"),
+    importable=False,
+    api_read_only_fields=("set_by", "set_at"),
+    filterset_fields={"family": ["exact"], "source": ["exact"], "valid_from": ["gte", "lte"]},
+)
+
+register(
+    SchoolSector,
+    api_name="school-sectors",
+    list_display=("street_name", "number_from", "number_to", "parity", "school", "commune"),
+    list_filter=("school", "parity", "commune"),
+    search_fields=("street_name", "street_key", "commune"),
+    list_select_related=("school",),
+    natural_keys={"school": "name"},
+    import_id_fields=("street_name", "number_from", "number_to", "parity", "commune"),
+    import_fields=("street_name", "number_from", "number_to", "parity", "school", "commune"),
+    api_select_related=("school",),
+    filterset_fields={"school": ["exact"], "commune": ["exact"], "street_key": ["exact", "icontains"]},
+)
