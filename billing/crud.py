@@ -75,8 +75,27 @@ register(
     importable=False,
 )
 
+
+class FamilyQuotientAdminMixin:
+    """The QF is always signed by the staff member who saved it."""
+
+    def save_model(self, request, obj, form, change):
+        obj.set_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class FamilyQuotientViewSetMixin:
+    def perform_create(self, serializer):
+        serializer.save(set_by=self.request.user)
+
+    def perform_update(self, serializer):
+        serializer.save(set_by=self.request.user)
+
+
 register(
     FamilyQuotient,
+    admin_mixins=[FamilyQuotientAdminMixin],
+    viewset_mixins=[FamilyQuotientViewSetMixin],
     api_name="family-quotients",
     list_display=("family", "value", "valid_from", "valid_until", "source", "set_by"),
     list_filter=("source",),

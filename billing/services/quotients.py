@@ -97,11 +97,11 @@ def family_quotient_set(
         proof=proof,
         set_by=by,
     )
-    quotient.full_clean()
     for previous in existing.filter(valid_from__lt=valid_from).filter(
         Q(valid_until__isnull=True) | Q(valid_until__gte=valid_from)
     ):
         previous.valid_until = valid_from - timedelta(days=1)
         previous.save(update_fields=["valid_until"])
+    quotient.full_clean()  # a refusal rolls the shortened previous QF back (atomic)
     quotient.save()
     return quotient
