@@ -46,7 +46,8 @@ register(
             show_change_link=False,
         )
     ],
-    importable=False,
+    importable=True,  # reference data: rows by id, unit by id; clean() and constraints refuse bad rows
+    import_id_fields=("id",),
     api_select_related=("unit",),
     filterset_fields={"unit": ["exact"], "mode": ["exact"], "valid_from": ["gte", "lte"]},
 )
@@ -57,7 +58,8 @@ register(
     list_display=("tariff", "qf_min", "qf_max", "price"),
     list_select_related=("tariff__unit__activity",),
     autocomplete_fields=("tariff",),
-    importable=False,
+    importable=True,
+    import_id_fields=("id",),
     api_select_related=("tariff",),
     filterset_fields={"tariff": ["exact"]},
 )

@@ -146,3 +146,17 @@ def test_staff_import_the_carte_scolaire_and_unknown_schools_are_named(small_tow
     assert errors[1]["number_to"] == ["Le dernier numéro doit être supérieur ou égal au premier."]
     assert "school" in errors[2]
     assert SchoolSector.objects.count() == 2
+
+
+def test_bracket_import_refuses_negative_price_and_overlap(town_tariffs):
+    resource = registry.get(TariffBracket).resource_class()
+    meal = town_tariffs["meal"]
+    data = tablib.Dataset(headers=["id", "tariff", "qf_min", "qf_max", "price"])
+    data.append(["", meal.pk, "5000", "6000", "-1"])
+    data.append(["", meal.pk, "100", "200", "2.00"])
+    result = resource.import_data(data, dry_run=False)
+    assert result.has_validation_errors()
+    errors = {row.number: row.field_specific_errors for row in result.invalid_rows}
+    assert errors[1]["price"] == ["Un prix ne peut pas être négatif."]
+    assert errors[2]["qf_min"][0].startswith("Cette tranche chevauche la tranche 0")
+    assert meal.brackets.count() == 5
