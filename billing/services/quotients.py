@@ -105,3 +105,20 @@ def family_quotient_set(
     quotient.full_clean()  # a refusal rolls the shortened previous QF back (atomic)
     quotient.save()
     return quotient
+
+
+def family_pricing_context(
+    *, family, day: date, resident: bool, child_rank: int = 1, unreserved: bool = False, late: bool = False
+):
+    """The pricing context of a real family on a day: its QF in force (or none: top bracket / ceiling)."""
+    from billing.services.tariffs import FamilyContext
+
+    current = family_quotient_current(family=family, day=day)
+    return FamilyContext(
+        quotient=current.value if current is not None else None,
+        resident=resident,
+        children=max(family.children.count(), 1),
+        child_rank=child_rank,
+        unreserved=unreserved,
+        late=late,
+    )

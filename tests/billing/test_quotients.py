@@ -147,3 +147,17 @@ def test_a_qf_cannot_be_inserted_before_a_later_one(small_town, agent):
     assert error.value.message_dict["valid_from"] == [
         "Un quotient familial est déjà enregistré à partir du 01/09/2026."
     ]
+
+
+@pytest.mark.django_db
+def test_family_pricing_uses_the_qf_in_force_on_the_day(small_town, agent):
+    from billing.services.tariffs import FamilyContext
+
+    family = small_town["martin"]
+    family_quotient_set(family=family, value=D("787.50"), valid_from=date(2026, 9, 1), by=agent)
+    from billing.services.quotients import family_pricing_context
+
+    assert family_pricing_context(family=family, day=date(2026, 10, 1), resident=True) == FamilyContext(
+        quotient=D("787.50"), resident=True, children=2
+    )
+    assert family_pricing_context(family=family, day=date(2026, 8, 1), resident=False).quotient is None
