@@ -117,6 +117,7 @@ register(
     list_filter=("school", "parity", "commune"),
     search_fields=("street_name", "street_key", "commune"),
     list_select_related=("school",),
+    importable=True,  # the carte scolaire comes as a spreadsheet (CSV/XLSX)
     natural_keys={"school": "name"},
     import_id_fields=("street_name", "number_from", "number_to", "parity", "commune"),
     import_fields=("street_name", "number_from", "number_to", "parity", "school", "commune"),
