@@ -2,7 +2,8 @@
 
 from django.forms.models import BaseInlineFormSet
 
-from backoffice.crud import inline, register
+from backoffice.crud import FULL_CRUD, inline, register
+from backoffice.crud.engine import CREATE, UPDATE
 
 from .models import ActivityBillingRule, FamilyQuotient, SchoolSector, Tariff, TariffBracket
 from .services.tariffs import tariff_brackets_validate
@@ -33,6 +34,7 @@ class TariffBracketFormSet(BaseInlineFormSet):
 register(
     Tariff,
     api_name="tariffs",
+    writes=FULL_CRUD,
     list_display=("unit", "mode", "valid_from", "valid_until", "price", "effort_ceiling"),
     list_filter=("mode", "unit__activity"),
     search_fields=("unit__label", "unit__activity__name"),
@@ -55,6 +57,7 @@ register(
 register(
     TariffBracket,
     api_name="tariff-brackets",
+    writes=FULL_CRUD,
     list_display=("tariff", "qf_min", "qf_max", "price"),
     list_select_related=("tariff__unit__activity",),
     autocomplete_fields=("tariff",),
@@ -67,6 +70,7 @@ register(
 register(
     ActivityBillingRule,
     api_name="activity-billing-rules",
+    writes=FULL_CRUD,
     list_display=(
         "activity",
         "bill_reserved_present",
@@ -99,6 +103,8 @@ register(
     admin_mixins=[FamilyQuotientAdminMixin],
     viewset_mixins=[FamilyQuotientViewSetMixin],
     api_name="family-quotients",
+    # Staff record and correct the QF; never deleted (invoices were priced with it).
+    writes={CREATE, UPDATE},
     list_display=("family", "value", "valid_from", "valid_until", "source", "set_by"),
     list_filter=("source",),
     search_fields=("family__code", "family__name"),
@@ -113,6 +119,7 @@ register(
 register(
     SchoolSector,
     api_name="school-sectors",
+    writes=FULL_CRUD,
     list_display=("street_name", "number_from", "number_to", "parity", "school", "commune"),
     list_filter=("school", "parity", "commune"),
     search_fields=("street_name", "street_key", "commune"),

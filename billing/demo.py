@@ -103,3 +103,8 @@ def seed_billing_demo(*, today: date) -> None:
             commune="Bessancourt",
             defaults={"school": school},
         )
+
+
+def seed_demo(ctx) -> None:
+    """`manage.py seed_demo` hook: the demo town's tariffs and carte scolaire (after the families app's catalogue)."""
+    seed_billing_demo(today=ctx.today)

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cms', '0006_news_approvers_group'),
+        ('cms', '0007_protect_school_menus'),
         ('wagtailcore', '0098_apitoken'),
     ]
 
