@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from datetime import date
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -141,6 +142,19 @@ class NaturalKeysManyWidget(widgets.ManyToManyWidget):
         return [by_key[k] for k in dict.fromkeys(keys)]
 
 
+class IsoFirstDateWidget(widgets.DateWidget):
+    """Dates as written by spreadsheets and by our exports (2018-04-12) without a `strptime` per cell;
+    every other accepted format (12/04/2018…) still goes through the configured formats."""
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                pass
+        return super().clean(value, row=row, **kwargs)
+
+
 def _normalise(value):
     return value.pk if isinstance(value, models.Model) else value
 
@@ -156,6 +170,7 @@ class BulkInstanceLoader(instance_loaders.ModelInstanceLoader):
         resource._crud_loader = self
         self.id_fields = [resource.fields[name] for name in resource.get_import_id_fields()]
         self.instances: dict[tuple, models.Model] = {}
+        self._keys: dict[tuple, tuple | None] = {}  # raw cells -> cleaned key (each row is read twice)
         if not self.id_fields or dataset is None or not dataset.headers:
             return
         if any(f.column_name not in dataset.headers for f in self.id_fields):
@@ -180,6 +195,12 @@ class BulkInstanceLoader(instance_loaders.ModelInstanceLoader):
         return model_field.attname if model_field.is_relation else field.attribute
 
     def key_of_row(self, row: dict) -> tuple | None:
+        raw = tuple(row.get(f.column_name) for f in self.id_fields)
+        if raw not in self._keys:
+            self._keys[raw] = self._clean_key(row)
+        return self._keys[raw]
+
+    def _clean_key(self, row: dict) -> tuple | None:
         key = []
         for f in self.id_fields:
             try:
@@ -232,6 +253,10 @@ class CrudModelResource(resources.ModelResource):
     ):
         # One bad row cancels the whole file: staff fix it and import again, never a half-imported town.
         self._pending_m2m: list[tuple[models.Model, dict, list]] = []
+        self._crud_dry_run = dry_run
+        import_fields = self.get_import_fields()  # computed once: it costs more than a row's validation
+        self._m2m_fields = [f for f in import_fields if isinstance(f.widget, widgets.ManyToManyWidget)]
+        self._key_fields = [f for f in import_fields if isinstance(f.widget, NaturalKeyWidget)]
         return super().import_data(
             dataset,
             dry_run=dry_run,
@@ -283,6 +308,17 @@ class CrudModelResource(resources.ModelResource):
 
     # ---- row by row: lookups, validation ----------------------------------------------------------------------
 
+    def _import_fields_with(self, widget_class) -> list:
+        cached = {NaturalKeyWidget: "_key_fields", widgets.ManyToManyWidget: "_m2m_fields"}.get(widget_class)
+        if cached and hasattr(self, cached):
+            return getattr(self, cached)
+        return [f for f in self.get_import_fields() if isinstance(f.widget, widget_class)]
+
+    def get_diff_class(self):
+        # The field-by-field diff is only shown by the dry-run preview; a real import does not pay for it.
+        # (`skip_unchanged` compares the row with its original copy, not with this diff.)
+        return resources.Diff if getattr(self, "_crud_dry_run", True) else _NoDiff
+
     def get_or_init_instance(self, instance_loader, row):
         instance, new = super().get_or_init_instance(instance_loader, row)
         instance._crud_import_new = new
@@ -332,8 +368,8 @@ class CrudModelResource(resources.ModelResource):
     def import_row(self, row, instance_loader, **kwargs):
         # Validate many-to-many keys up front: import-export saves them after the row and would lose the column.
         errors = {}
-        for f in self.get_import_fields():
-            if isinstance(f.widget, widgets.ManyToManyWidget) and f.column_name in row:
+        for f in self._import_fields_with(widgets.ManyToManyWidget):
+            if f.column_name in row:
                 try:
                     f.widget.clean(row[f.column_name], row=row)
                 except ValueError as exc:
@@ -378,7 +414,7 @@ class CrudModelResource(resources.ModelResource):
     def save_m2m(self, instance, row, **kwargs):
         if not self._is_using_transactions(kwargs) and self._is_dry_run(kwargs):
             return
-        m2m = [f for f in self.get_import_fields() if isinstance(f.widget, widgets.ManyToManyWidget)]
+        m2m = list(self._import_fields_with(widgets.ManyToManyWidget))
         if getattr(instance, "_crud_import_new", False):
             # A row just created has no relations yet: an empty column has nothing to set.
             m2m = [f for f in m2m if f.column_name in row and str(row[f.column_name] or "").strip()]
@@ -444,6 +480,17 @@ class CrudModelResource(resources.ModelResource):
             finally:
                 self.update_instances.clear()
         self.update_instances.clear()
+
+
+class _NoDiff:
+    def __init__(self, resource, instance, new):
+        pass
+
+    def compare_with(self, resource, instance):
+        pass
+
+    def as_html(self):
+        return []
 
 
 def _header_key(header) -> str:

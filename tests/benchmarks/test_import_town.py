@@ -66,6 +66,7 @@ def _reset():
     Family.objects.all().delete()
     Family.history.all().delete()
     Child.history.all().delete()
+    return None  # pedantic() reads a returned value as the run's arguments
 
 
 class _QueryCounter:
