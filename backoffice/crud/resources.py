@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from copy import copy
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -254,18 +255,49 @@ class CrudModelResource(resources.ModelResource):
         # One bad row cancels the whole file: staff fix it and import again, never a half-imported town.
         self._pending_m2m: list[tuple[models.Model, dict, list]] = []
         self._crud_dry_run = dry_run
-        import_fields = self.get_import_fields()  # computed once: it costs more than a row's validation
+        # The field-by-field diff (a deep copy and an HTML diff per row) is only shown by the dry-run preview: a
+        # real import skips it, and `skip_row` compares with a snapshot of the existing row instead.
+        self._meta = copy(type(self)._meta)
+        self._meta.skip_diff = not dry_run
+        # Computed once per file: rebuilding the ordered field list costs more than a row's validation.
+        self._import_fields_cache = None
+        self._import_fields_cache = import_fields = self.get_import_fields()
         self._m2m_fields = [f for f in import_fields if isinstance(f.widget, widgets.ManyToManyWidget)]
         self._key_fields = [f for f in import_fields if isinstance(f.widget, NaturalKeyWidget)]
-        return super().import_data(
-            dataset,
-            dry_run=dry_run,
-            raise_errors=raise_errors,
-            use_transactions=use_transactions,
-            collect_failed_rows=collect_failed_rows,
-            rollback_on_validation_errors=rollback_on_validation_errors,
-            **kwargs,
-        )
+        try:
+            return super().import_data(
+                dataset,
+                dry_run=dry_run,
+                raise_errors=raise_errors,
+                use_transactions=use_transactions,
+                collect_failed_rows=collect_failed_rows,
+                rollback_on_validation_errors=rollback_on_validation_errors,
+                **kwargs,
+            )
+        finally:
+            self._import_fields_cache = None
+
+    def get_import_fields(self):
+        cached = getattr(self, "_import_fields_cache", None)
+        return cached if cached is not None else super().get_import_fields()
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        # A row that creates a record is never "unchanged", even if every value equals a default.
+        if getattr(instance, "_crud_import_new", False):
+            return False
+        if not self._meta.skip_diff:
+            return super().skip_row(instance, original, row, import_validation_errors)
+        if not self._meta.skip_unchanged or import_validation_errors:
+            return False
+        snapshot = getattr(instance, "_crud_snapshot", None)
+        if snapshot is None:
+            return False
+        for f in self._import_fields_with(widgets.ManyToManyWidget):
+            if f.column_name in row:
+                wanted = sorted(o.pk for o in f.clean(row))
+                if wanted != sorted(getattr(instance, f.attribute).values_list("pk", flat=True)):
+                    return False
+        return all(getattr(instance, name) == value for name, value in snapshot.items())
 
     # ---- headers: French on export, both French and field names on import -------------------------------------
 
@@ -314,14 +346,13 @@ class CrudModelResource(resources.ModelResource):
             return getattr(self, cached)
         return [f for f in self.get_import_fields() if isinstance(f.widget, widget_class)]
 
-    def get_diff_class(self):
-        # The field-by-field diff is only shown by the dry-run preview; a real import does not pay for it.
-        # (`skip_unchanged` compares the row with its original copy, not with this diff.)
-        return resources.Diff if getattr(self, "_crud_dry_run", True) else _NoDiff
-
     def get_or_init_instance(self, instance_loader, row):
         instance, new = super().get_or_init_instance(instance_loader, row)
         instance._crud_import_new = new
+        if not new and self._meta.skip_diff:
+            instance._crud_snapshot = {
+                f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields
+            }
         return instance, new
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
@@ -480,17 +511,6 @@ class CrudModelResource(resources.ModelResource):
             finally:
                 self.update_instances.clear()
         self.update_instances.clear()
-
-
-class _NoDiff:
-    def __init__(self, resource, instance, new):
-        pass
-
-    def compare_with(self, resource, instance):
-        pass
-
-    def as_html(self):
-        return []
 
 
 def _header_key(header) -> str:
