@@ -13,7 +13,7 @@ from copy import copy
 from datetime import date
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 from import_export import fields, instance_loaders, resources, widgets
@@ -172,6 +172,8 @@ class BulkInstanceLoader(instance_loaders.ModelInstanceLoader):
         self.id_fields = [resource.fields[name] for name in resource.get_import_id_fields()]
         self.instances: dict[tuple, models.Model] = {}
         self._keys: dict[tuple, tuple | None] = {}  # raw cells -> cleaned key (each row is read twice)
+        self._columns = [f.column_name for f in self.id_fields]
+        self._attnames = [self._lookup_name(f) for f in self.id_fields]
         if not self.id_fields or dataset is None or not dataset.headers:
             return
         if any(f.column_name not in dataset.headers for f in self.id_fields):
@@ -192,11 +194,14 @@ class BulkInstanceLoader(instance_loaders.ModelInstanceLoader):
                     self.instances[key] = instance
 
     def _lookup_name(self, field) -> str:
-        model_field = self.resource._meta.model._meta.get_field(field.attribute)
+        try:
+            model_field = self.resource._meta.model._meta.get_field(field.attribute)
+        except FieldDoesNotExist:
+            return field.attribute
         return model_field.attname if model_field.is_relation else field.attribute
 
     def key_of_row(self, row: dict) -> tuple | None:
-        raw = tuple(row.get(f.column_name) for f in self.id_fields)
+        raw = tuple([row.get(column) for column in self._columns])
         if raw not in self._keys:
             self._keys[raw] = self._clean_key(row)
         return self._keys[raw]
@@ -214,7 +219,7 @@ class BulkInstanceLoader(instance_loaders.ModelInstanceLoader):
         return tuple(key)
 
     def key_of_instance(self, instance) -> tuple:
-        return tuple(getattr(instance, self._lookup_name(f)) for f in self.id_fields)
+        return tuple([getattr(instance, name) for name in self._attnames])
 
     def get_instance(self, row):
         key = self.key_of_row(row)
@@ -240,6 +245,7 @@ class CrudModelResource(resources.ModelResource):
         **resources.ModelResource.WIDGETS_MAP,
         "BooleanField": FrenchBooleanWidget,
         "NullBooleanField": FrenchBooleanWidget,
+        "DateField": IsoFirstDateWidget,
     }
 
     def import_data(
