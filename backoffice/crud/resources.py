@@ -6,9 +6,11 @@ so a spreadsheet written by a person imports as it reads. Every error names the 
 
 from __future__ import annotations
 
+import gc
 import re
 import unicodedata
 from collections.abc import Iterable
+from contextlib import contextmanager
 from copy import copy
 from datetime import date
 from typing import TYPE_CHECKING
@@ -271,15 +273,16 @@ class CrudModelResource(resources.ModelResource):
         self._m2m_fields = [f for f in import_fields if isinstance(f.widget, widgets.ManyToManyWidget)]
         self._key_fields = [f for f in import_fields if isinstance(f.widget, NaturalKeyWidget)]
         try:
-            return super().import_data(
-                dataset,
-                dry_run=dry_run,
-                raise_errors=raise_errors,
-                use_transactions=use_transactions,
-                collect_failed_rows=collect_failed_rows,
-                rollback_on_validation_errors=rollback_on_validation_errors,
-                **kwargs,
-            )
+            with _fewer_gc_passes():
+                return super().import_data(
+                    dataset,
+                    dry_run=dry_run,
+                    raise_errors=raise_errors,
+                    use_transactions=use_transactions,
+                    collect_failed_rows=collect_failed_rows,
+                    rollback_on_validation_errors=rollback_on_validation_errors,
+                    **kwargs,
+                )
         finally:
             self._import_fields_cache = None
 
@@ -517,6 +520,19 @@ class CrudModelResource(resources.ModelResource):
             finally:
                 self.update_instances.clear()
         self.update_instances.clear()
+
+
+@contextmanager
+def _fewer_gc_passes(threshold: int = 50_000):
+    """A file of 60,000 rows allocates millions of short-lived objects: with the default threshold (700) the cyclic
+    garbage collector walks the growing batch again and again (a fifth of the import). Reference counting still
+    frees everything as usual; the collector runs less often during the import and gets its setting back after."""
+    previous = gc.get_threshold()
+    gc.set_threshold(max(previous[0], threshold), *previous[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
 
 
 def _header_key(header) -> str:

@@ -182,35 +182,48 @@ def test_resources_against_floor_in_one_run(benchmark, town_files, capsys):
     """The figure that matters: the generated import over the bulk_create floor, measured side by side.
 
     No wall-clock assertion (the machine is shared); the ratio, rows/s and queries per row are printed and kept in
-    the benchmark's extra info.
+    the benchmark's extra info. The CPU-time ratio (this process: Python and, with SQLite, the database) is steadier
+    than the wall-clock one when other jobs share the cores; with PostgreSQL read the wall-clock one.
     """
-    figures = {}
+    figures = {"floor": [], "floor_cpu": [], "resources": [], "resources_cpu": [], "queries": []}
+
+    def timed(fn):
+        wall, cpu = time.perf_counter(), time.process_time()
+        fn()
+        return time.perf_counter() - wall, time.process_time() - cpu
 
     def run():
-        _reset()
-        figures["floor"] = _bulk_create_floor(town_files)
-        _check_town(town_files, history=False)
-        _reset()
-        with _QueryCounter() as counter:
-            figures["resources"] = _import_through_resources(town_files)["total"]
-        figures["queries"] = counter.count
+        # Each side twice, alternating, best of two: one slow moment of a shared machine does not make the ratio.
+        for _ in range(2):
+            _reset()
+            wall, cpu = timed(lambda: _bulk_create_floor(town_files))
+            figures["floor"].append(wall)
+            figures["floor_cpu"].append(cpu)
+            _check_town(town_files, history=False)
+            _reset()
+            with _QueryCounter() as counter:
+                wall, cpu = timed(lambda: _import_through_resources(town_files))
+            figures["resources"].append(wall)
+            figures["resources_cpu"].append(cpu)
+            figures["queries"].append(counter.count)
+        for key, values in list(figures.items()):
+            figures[key] = min(values)
 
     benchmark.pedantic(run, rounds=1, iterations=1)
     _check_town(town_files, history=True)
     rows = town_files["family_rows"] + town_files["child_rows"]
     ratio = figures["resources"] / figures["floor"]
-    benchmark.extra_info.update(
-        {
-            "resources_seconds": round(figures["resources"], 2),
-            "floor_seconds": round(figures["floor"], 2),
-            "ratio": round(ratio, 2),
-            "queries_per_row": round(figures["queries"] / rows, 3),
-            "rows_per_second": round(rows / figures["resources"]),
-        }
-    )
+    cpu_ratio = figures["resources_cpu"] / figures["floor_cpu"]
+    benchmark.extra_info.update({
+        "resources_seconds": round(figures["resources"], 2), "floor_seconds": round(figures["floor"], 2),
+        "ratio": round(ratio, 2), "cpu_ratio": round(cpu_ratio, 2),
+        "queries_per_row": round(figures["queries"] / rows, 3),
+        "rows_per_second": round(rows / figures["resources"]),
+    })
     with capsys.disabled():
         print(
             f"\n[bench] ressources {figures['resources']:.1f} s ({rows / figures['resources']:,.0f} lignes/s), "
-            f"plancher bulk_create {figures['floor']:.1f} s, rapport {ratio:.1f}×, "
+            f"plancher bulk_create {figures['floor']:.1f} s, rapport {ratio:.1f}× "
+            f"(temps CPU {figures['resources_cpu']:.1f} s / {figures['floor_cpu']:.1f} s = {cpu_ratio:.1f}×), "
             f"{figures['queries']} requêtes ({figures['queries'] / rows:.3f} par ligne)"
         )
