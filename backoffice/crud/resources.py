@@ -158,6 +158,14 @@ class IsoFirstDateWidget(widgets.DateWidget):
         return super().clean(value, row=row, **kwargs)
 
 
+def _related_values(relation: str, value):
+    def dehydrate(instance) -> str:
+        texts = (str(value(obj) or "").strip() for obj in getattr(instance, relation).all())
+        return " / ".join(t for t in texts if t)
+
+    return dehydrate
+
+
 def _normalise(value):
     return value.pk if isinstance(value, models.Model) else value
 
@@ -250,6 +258,27 @@ class CrudModelResource(resources.ModelResource):
         "DateField": IsoFirstDateWidget,
     }
 
+    # Export-only columns computed from a related set, e.g. the guardians' e-mails of a family:
+    # `(column header, relation, function(related object) -> text)`. A resource mixin declares them; the relation
+    # is prefetched for the whole export (no query per row) and the values are joined with « / ».
+    export_related_columns: tuple = ()
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        for index, (label, relation, value) in enumerate(self.export_related_columns):
+            field = fields.Field(
+                column_name=str(label), readonly=True, dehydrate_method=_related_values(relation, value)
+            )
+            field.export_only = True
+            self.fields[f"_export_{relation}_{index}"] = field
+
+    def filter_export(self, queryset, **kwargs):
+        queryset = super().filter_export(queryset, **kwargs)
+        relations = sorted({relation for _label, relation, _value in self.export_related_columns})
+        if relations and isinstance(queryset, models.QuerySet):
+            queryset = queryset.prefetch_related(*relations)
+        return queryset
+
     def import_data(
         self,
         dataset,
@@ -288,7 +317,9 @@ class CrudModelResource(resources.ModelResource):
 
     def get_import_fields(self):
         cached = getattr(self, "_import_fields_cache", None)
-        return cached if cached is not None else super().get_import_fields()
+        if cached is not None:
+            return cached
+        return [f for f in super().get_import_fields() if not getattr(f, "export_only", False)]
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         # A row that creates a record is never "unchanged", even if every value equals a default.
