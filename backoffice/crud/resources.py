@@ -53,6 +53,20 @@ def _is_plain_number(value: str) -> bool:
     return bool(re.fullmatch(r"[+-]?[\d\s.,]+", value))
 
 
+def unescape_cell(value):
+    """The reverse of `safe_cell` for a file exported here and imported back: "'=x" reads as "=x"."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(_FORMULA_PREFIXES):
+        return value[1:]
+    return value
+
+
+class TextWidget(widgets.CharWidget):
+    """Text columns: a cell escaped by our export (see `safe_cell`) imports back as it was typed."""
+
+    def clean(self, value, row=None, **kwargs):
+        return super().clean(unescape_cell(value), row=row, **kwargs)
+
+
 class FrenchBooleanWidget(widgets.BooleanWidget):
     """oui/non as staff type them; anything else is refused instead of silently read as « non »."""
 
@@ -256,6 +270,8 @@ class CrudModelResource(resources.ModelResource):
         "BooleanField": FrenchBooleanWidget,
         "NullBooleanField": FrenchBooleanWidget,
         "DateField": IsoFirstDateWidget,
+        "CharField": TextWidget,
+        "TextField": TextWidget,
     }
 
     # Export-only columns computed from a related set, e.g. the guardians' e-mails of a family:
