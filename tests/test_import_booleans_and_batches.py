@@ -1,5 +1,8 @@
 """Imports read French booleans strictly and write in batches without losing validation, history or m2m columns."""
 
+import io
+import re
+
 import pytest
 import tablib
 from django.db import connection
@@ -143,3 +146,28 @@ def test_a_big_children_file_costs_a_few_queries_not_several_per_row():
     assert not result.has_errors() and not result.has_validation_errors()
     assert Child.objects.count() == 80 and Child.history.count() == 80
     assert len(queries) < 30, len(queries)  # was 7 per row (560)
+
+
+def test_staff_import_an_exported_style_file_in_the_back_office_and_history_names_them(
+    admin_client, admin_user
+):
+    csv = (
+        "Code famille,Nom du foyer,Adresse,Code postal,Commune,Facture dématérialisée,Dossier actif\n"
+        "F-700001,LEROY Marc,1 rue Haute,95550,Bessancourt,oui,oui\n"
+        "F-700002,ROUX Léa,2 rue Basse,95550,Bessancourt,non,x\n"
+    )
+    upload = io.BytesIO(csv.encode())
+    upload.name = "familles.csv"
+    preview = admin_client.post(
+        "/gestion/families/family/import/", {"import_file": upload, "format": "0", "resource": "0"}
+    )
+    assert preview.status_code == 200
+    page = preview.content.decode()
+    assert "LEROY Marc" in page
+    confirm = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
+    assert Family.objects.count() == 0
+    done = admin_client.post("/gestion/families/family/process_import/", confirm)
+    assert done.status_code == 302
+    assert Family.objects.get(code="F-700001").paperless_invoices is True
+    assert Family.objects.get(code="F-700002").is_active is True
+    assert {h.history_user for h in Family.history.all()} == {admin_user}
