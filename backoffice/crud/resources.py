@@ -264,7 +264,7 @@ class CrudModelResource(resources.ModelResource):
     few queries. Many-to-many columns are set once their row has a primary key.
     """
 
-    # French booleans (oui/non) for every boolean column.
+    # oui/non booleans, ISO dates without strptime, text that undoes our export escaping.
     WIDGETS_MAP = {
         **resources.ModelResource.WIDGETS_MAP,
         "BooleanField": FrenchBooleanWidget,
