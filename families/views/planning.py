@@ -159,6 +159,8 @@ def _state(cell: PlanningCell, today: date) -> tuple[str, str]:
         text, css = _("Réservé"), "state-reserved"
     elif cell.state == PlanningState.WAITING:
         text, css = _("Liste d'attente (n° %(n)s)") % {"n": cell.waiting_position or "?"}, "state-waiting"
+    elif cell.day < today:
+        text, css = _("Non réservé"), "state-available"
     else:
         text, css = _("Libre"), "state-available"
     if cell.editable_until is None and cell.day >= today:
@@ -219,20 +221,26 @@ def _fill_day(entry: Day, child: Child, day_cells: list[PlanningCell], pending, 
                 groups[key] = []
                 order.append(key)
             groups[key].append(cell)
-    deadlines: list[str] = []
+    # Until when each item can be changed: one line when the whole day shares it, else one line per deadline
+    # naming its units ("Repas : modifiable jusqu'au…", "Accueil du soir : modifiable jusqu'au…").
+    sentences: dict[str, list[str]] = {}
     for thing in order:
         if isinstance(thing, PlanningCell):
             entry.items.append(_checkbox(child, thing, pending, today))
-            members = [thing]
+            members, owner = [thing], thing.unit.label
         else:
             members = groups[thing]
             entry.items.append(_radios(child, members, pending, today))
+            owner = members[0].unit.exclusive_group.capitalize()
         for cell in members:
             if cell.editable_until is not None:
-                sentence = _deadline_text(cell.editable_until)
-                if sentence not in deadlines:
-                    deadlines.append(sentence)
-    entry.deadlines = deadlines
+                owners = sentences.setdefault(_deadline_text(cell.editable_until), [])
+                if owner not in owners:
+                    owners.append(owner)
+    if len(sentences) == 1:
+        entry.deadlines = list(sentences)
+    else:
+        entry.deadlines = [f"{', '.join(owners)} : {sentence}" for sentence, owners in sentences.items()]
 
 
 def _aria(label: str, day: date, child: Child) -> str:
@@ -440,8 +448,13 @@ def planning(request):
         return redirect(_planning_url(child.pk, view, start))
 
     days = _build_days(child=child, cells=cells, pending=pending, first=first, last=last, today=today)
-    weekdays = sorted({d.day.weekday() for d in days if d.items} | {0, 1, 2, 3, 4})
-    weeks = [[d for d in days[i : i + 7] if d.day.weekday() in weekdays] for i in range(0, len(days), 7)]
+    # The columns are the weekdays with something to book in the period (Monday to Friday when none).
+    weekdays = sorted({d.day.weekday() for d in days if d.items}) or [0, 1, 2, 3, 4]
+    weeks = [
+        [d for d in days[i : i + 7] if d.day.weekday() in weekdays]
+        for i in range(0, len(days), 7)
+        if any(d.in_range and d.day.weekday() in weekdays for d in days[i : i + 7])
+    ]
     previous, following = _neighbours(view, first)
     pending_count = len(pending)
     return render(
@@ -596,8 +609,12 @@ class AdvancedForm(forms.Form):
         initial=ADD,
         widget=forms.RadioSelect,
     )
-    start = forms.DateField(label=gettext_lazy("Du"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=gettext_lazy("Au"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=gettext_lazy("Du"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    end = forms.DateField(
+        label=gettext_lazy("Au"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     weekdays = forms.TypedMultipleChoiceField(
         label=gettext_lazy("Les jours"),
         coerce=int,
@@ -654,11 +671,13 @@ def planning_advanced(request):
         .select_related("activity")
         .order_by("activity__kind", "activity__name", "position", "pk")
     )
+    ends = [u.activity.period_end for u in units]
     initial = {
         "start": today,
+        "end": max(ends) if ends else None,
         "weekdays": [0, 1, 3, 4],
         "action": ADD,
-        "children": [request.GET["enfant"]] if request.GET.get("enfant") else [],
+        "children": [request.GET["enfant"]] if request.GET.get("enfant") else [str(c.pk) for c in children],
     }
     form = AdvancedForm(request.POST or None, children=children, units=units, initial=initial)
     if request.method == "POST" and form.is_valid():
