@@ -394,3 +394,60 @@ def test_modification_avancee_reserves_a_weekly_pattern_and_reports_refusals(mar
     assert active(lea, classique, date(2026, 11, 25)) is None  # Wednesday: not a canteen day
     reserved = Booking.objects.filter(child=lea, unit=classique, state=Booking.State.RESERVED).count()
     assert reserved == 8  # 19, 20, 23, 24, 26, 27, 30 novembre, 1er décembre
+
+
+def test_modification_avancee_asks_for_one_meal_type(martin_client, town):
+    response = martin_client.post(
+        ADVANCED,
+        {
+            "children": [town["lea"].pk],
+            "action": "add",
+            "start": "2026-11-23",
+            "end": "2026-12-18",
+            "weekdays": [0, 1],
+            "units": [town["classique"].pk, town["vege"].pk],
+        },
+    )
+    assert response.status_code == 200
+    assert "« Repas classique » et « Repas végétarien » s&#x27;excluent : choisissez-en une seule." in (
+        response.content.decode()
+    )
+
+
+def test_modification_avancee_cancels_a_weekly_pattern(martin_client, town):
+    lea = town["lea"]
+    for day in (date(2026, 11, 23), date(2026, 11, 24), date(2026, 11, 30)):
+        BookingFactory(child=lea, unit=town["classique"], date=day)
+    martin_client.post(
+        ADVANCED,
+        {
+            "children": [lea.pk],
+            "action": "cancel",
+            "start": "2026-11-23",
+            "end": "2026-12-18",
+            "weekdays": [0],
+            "units": [town["classique"].pk, town["vege"].pk],
+        },
+    )
+    recap = martin_client.get(RECAP).content.decode().split("Seront annulés")[1]
+    assert "Léa — Repas classique — lundi 23 novembre 2026" in recap
+    assert "Léa — Repas classique — lundi 30 novembre 2026" in recap
+    assert "mardi 24 novembre" not in recap
+    martin_client.post(RECAP, {"action": "valider"})
+    assert active(lea, town["classique"], date(2026, 11, 24)) is not None
+    assert active(lea, town["classique"], date(2026, 11, 30)) is None
+
+
+def test_a_child_without_a_confirmed_health_form_gets_the_reason(martin_client, town):
+    lea = town["lea"]
+    lea.health_form_confirmed_on = None
+    lea.save()
+    grid_post(martin_client, lea, {meal(town, MONDAY): town["classique"].pk})
+    recap = martin_client.get(RECAP).content.decode()
+    assert "Ne pourront pas être pris en compte" in recap
+    assert "fiche sanitaire" in recap.split("Ne pourront pas être pris en compte")[1]
+
+
+def test_the_portal_navigation_links_to_the_planning(martin_client, town):
+    html = martin_client.get(reverse("portal:home")).content.decode()
+    assert f'href="{URL}"' in html and "Mes réservations" in html
