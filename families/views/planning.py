@@ -494,6 +494,7 @@ def _lines(result: ApplyResult, children: dict[int, Child], units: dict[int, Uni
         return {
             "child": child.first_name,
             "unit": unit.label,
+            "who": f"{child.first_name} — {unit.label}",
             "day": french_date(day),
             "sort": day.isoformat(),
             **extra,
@@ -517,8 +518,10 @@ def _lines(result: ApplyResult, children: dict[int, Child], units: dict[int, Uni
             for r in result.refused
         ],
     }
-    for key in lines:
-        lines[key].sort(key=lambda x: (x["child"], x["sort"], x["unit"]))
+    # Grouped by child and unit (a whole year makes a long list), the refusals in date order.
+    for key in ("reserved", "waiting", "cancelled"):
+        lines[key].sort(key=lambda x: (x["child"], x["unit"], x["sort"]))
+    lines["refused"].sort(key=lambda x: (x["child"], x["sort"], x["unit"]))
     return lines
 
 
