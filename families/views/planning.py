@@ -28,7 +28,7 @@ from families.models import Booking, Child, Enrolment, Guardian, Unit
 from families.selectors_planning import PlanningCell, PlanningState, child_planning
 from families.services.bookings import ApplyResult, Change, bookings_apply
 from families.services.calendar import french_date, french_weekday
-from families.services.deadlines import BookingAction
+from families.services.deadlines import BookingAction, booking_deadline
 from families.services.emails import email_send
 
 from .common import family_required
@@ -657,6 +657,17 @@ class AdvancedForm(forms.Form):
         return data
 
 
+def _first_bookable_day(*, units: list[Unit], now: datetime, today: date) -> date:
+    """The first day every activity can still be reserved (the service's deadline), to prefill « Du »."""
+    activities = {u.activity_id: u.activity for u in units}.values()
+    day = today
+    for _i in range(60):
+        if all(now < booking_deadline(activity=a, day=day, action=ADD) for a in activities):
+            return day
+        day += timedelta(days=1)
+    return today
+
+
 @family_required
 @require_http_methods(["GET", "POST"])
 def planning_advanced(request):
@@ -676,7 +687,7 @@ def planning_advanced(request):
     )
     ends = [u.activity.period_end for u in units]
     initial = {
-        "start": today,
+        "start": _first_bookable_day(units=units, now=now, today=today),
         "end": max(ends) if ends else None,
         "weekdays": [0, 1, 3, 4],
         "action": ADD,

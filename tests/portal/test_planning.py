@@ -451,3 +451,10 @@ def test_a_child_without_a_confirmed_health_form_gets_the_reason(martin_client, 
 def test_the_portal_navigation_links_to_the_planning(martin_client, town):
     html = martin_client.get(reverse("portal:home")).content.decode()
     assert f'href="{URL}"' in html and "Mes réservations" in html
+
+
+def test_modification_avancee_starts_on_the_first_day_still_bookable(martin_client, town):
+    # Lundi 16 novembre 9h: 3 jours ouvrés avant 10h, the first day still open is jeudi 19 novembre.
+    html = martin_client.get(ADVANCED).content.decode()
+    assert 'name="start" value="2026-11-19"' in html
+    assert 'name="end" value="2027-07-03"' in html
