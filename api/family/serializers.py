@@ -45,6 +45,18 @@ _overrides.setdefault("FamilyPlanningChangeActionEnum", "api.family.serializers.
 _overrides.setdefault("FamilyPlanningChangeStateEnum", "api.family.serializers.ChangeState")
 
 
+DATE_ERRORS = {
+    "invalid": _("Date invalide : utilisez le format AAAA-MM-JJ, par exemple 2027-01-04."),
+    "required": _("Indiquez une date (AAAA-MM-JJ)."),
+    "null": _("Indiquez une date (AAAA-MM-JJ)."),
+}
+
+
+def iso_date(**kwargs) -> serializers.DateField:
+    """A date given as AAAA-MM-JJ, with a French message for anything else."""
+    return serializers.DateField(input_formats=["iso-8601"], error_messages=DATE_ERRORS, **kwargs)
+
+
 # --- children --------------------------------------------------------------------------------------------------
 
 
@@ -59,9 +71,8 @@ class FamilyChildSerializer(serializers.ModelSerializer):
 
 class FamilyPlanningQuerySerializer(serializers.Serializer):
     child = serializers.IntegerField(min_value=1, help_text=_("Identifiant de l'enfant."))
-    start = serializers.DateField(input_formats=["iso-8601"], help_text=_("Premier jour (AAAA-MM-JJ)."))
-    end = serializers.DateField(
-        input_formats=["iso-8601"],
+    start = iso_date(help_text=_("Premier jour (AAAA-MM-JJ)."))
+    end = iso_date(
         help_text=_("Dernier jour inclus (AAAA-MM-JJ), au plus 93 jours après start."),
     )
 
@@ -103,7 +114,7 @@ class FamilyPlanningSerializer(serializers.Serializer):
 
 
 class FamilyPlanningChangeSerializer(serializers.Serializer):
-    date = serializers.DateField(input_formats=["iso-8601"])
+    date = iso_date()
     unit = serializers.IntegerField(min_value=1)
     action = serializers.ChoiceField(
         choices=ChangeAction.choices,
@@ -186,7 +197,7 @@ class FamilyEnrolmentSerializer(serializers.ModelSerializer):
 class FamilyEnrolmentRequestSerializer(serializers.Serializer):
     child = serializers.IntegerField(min_value=1)
     activity = serializers.IntegerField(min_value=1)
-    start_date = serializers.DateField(input_formats=["iso-8601"])
+    start_date = iso_date()
     weekdays = serializers.ListField(
         child=serializers.IntegerField(min_value=0, max_value=5),
         max_length=6,

@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 from families.models import Activity, Booking, Child, Enrolment, GuichetAction, Unit
 from families.selectors import family_children
 from families.selectors_planning import PlanningState, child_planning, waiting_positions
-from families.services.bookings import Change, bookings_apply
+from families.services.bookings import Change, bookings_apply, changes_exclusive_conflicts
 from families.services.deadlines import BookingAction
 from families.services.enrolments import enrolment_request
 
@@ -132,18 +132,24 @@ class FamilyPlanningView(FamilyAPIView):
         child = self.family_child(payload.validated_data["child"])
         wanted = payload.validated_data["changes"]
         units = Unit.objects.select_related("activity").in_bulk({c["unit"] for c in wanted})
-        unknown = [{"unit": [_("Unité inconnue.")]} if c["unit"] not in units else {} for c in wanted]
-        if any(unknown):
+        # Errors by change index, the way DRF reports the other errors of the list.
+        unknown = {
+            str(i): {"unit": [_("Unité inconnue.")]} for i, c in enumerate(wanted) if c["unit"] not in units
+        }
+        if unknown:
             return Response({"changes": unknown}, status=status.HTTP_400_BAD_REQUEST)
         changes = [
             Change(child=child, unit=units[c["unit"]], day=c["date"], action=ACTIONS[c["action"]])
             for c in wanted
         ]
-        result = bookings_apply(child_changes=changes, by=request.user, as_staff=False, all_or_nothing=True)
-        if not result.ok:
-            errors = [
-                {"date": r.change.day, "unit": r.change.unit.pk, "message": r.message} for r in result.refused
-            ]
+        refused = changes_exclusive_conflicts(child_changes=changes)
+        if not refused:
+            result = bookings_apply(
+                child_changes=changes, by=request.user, as_staff=False, all_or_nothing=True
+            )
+            refused = result.refused
+        if refused:
+            errors = [{"date": r.change.day, "unit": r.change.unit.pk, "message": r.message} for r in refused]
             return Response(
                 FamilyPlanningRefusalsSerializer({"errors": errors}).data, status=status.HTTP_400_BAD_REQUEST
             )
