@@ -57,6 +57,11 @@ def iso_date(**kwargs) -> serializers.DateField:
     return serializers.DateField(input_formats=["iso-8601"], error_messages=DATE_ERRORS, **kwargs)
 
 
+def object_id(**kwargs) -> serializers.IntegerField:
+    """An id: a positive integer the database can hold (a huge number is a 400, not a database error)."""
+    return serializers.IntegerField(min_value=1, max_value=2**31 - 1, **kwargs)
+
+
 # --- children --------------------------------------------------------------------------------------------------
 
 
@@ -70,7 +75,7 @@ class FamilyChildSerializer(serializers.ModelSerializer):
 
 
 class FamilyPlanningQuerySerializer(serializers.Serializer):
-    child = serializers.IntegerField(min_value=1, help_text=_("Identifiant de l'enfant."))
+    child = object_id(help_text=_("Identifiant de l'enfant."))
     start = iso_date(help_text=_("Premier jour (AAAA-MM-JJ)."))
     end = iso_date(
         help_text=_("Dernier jour inclus (AAAA-MM-JJ), au plus 93 jours après start."),
@@ -115,7 +120,7 @@ class FamilyPlanningSerializer(serializers.Serializer):
 
 class FamilyPlanningChangeSerializer(serializers.Serializer):
     date = iso_date()
-    unit = serializers.IntegerField(min_value=1)
+    unit = object_id()
     action = serializers.ChoiceField(
         choices=ChangeAction.choices,
         error_messages={"invalid_choice": _("Action inconnue : « {input} » (reserve ou cancel).")},
@@ -123,7 +128,7 @@ class FamilyPlanningChangeSerializer(serializers.Serializer):
 
 
 class FamilyPlanningChangesSerializer(serializers.Serializer):
-    child = serializers.IntegerField(min_value=1)
+    child = object_id()
     changes = FamilyPlanningChangeSerializer(many=True, allow_empty=False, max_length=MAX_CHANGES)
 
     def validate_changes(self, changes):
@@ -195,8 +200,8 @@ class FamilyEnrolmentSerializer(serializers.ModelSerializer):
 
 
 class FamilyEnrolmentRequestSerializer(serializers.Serializer):
-    child = serializers.IntegerField(min_value=1)
-    activity = serializers.IntegerField(min_value=1)
+    child = object_id()
+    activity = object_id()
     start_date = iso_date()
     weekdays = serializers.ListField(
         child=serializers.IntegerField(min_value=0, max_value=5),
@@ -205,7 +210,7 @@ class FamilyEnrolmentRequestSerializer(serializers.Serializer):
         help_text=_("Jours du planning hebdomadaire, 0 = lundi … 5 = samedi."),
     )
     units = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=object_id(),
         max_length=50,
         default=list,
         help_text=_("Unités du planning hebdomadaire (prestations de l'activité)."),
