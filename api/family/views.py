@@ -51,7 +51,6 @@ class FamilyAPIView(APIView):
     authentication_classes = [SessionAuthentication]
     parser_classes = [JSONParser]
     permission_classes = [IsFamilyMember]
-    pagination_class = None
 
     def family_child(self, child_id) -> Child:
         """The family's own child, or 404 (another family's child is never revealed)."""
