@@ -70,10 +70,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "backoffice.csp.PortalCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "backoffice.middleware.StripNulCharacterMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -83,6 +85,34 @@ MIDDLEWARE = [
     # Axes last: it must see the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Content-Security-Policy (django-csp 4) on every response: our pages, the Django admin (/gestion/), Wagtail's
+# admin (/cms/) and Swagger UI (/api/docs/). Scripts come from our own origin or carry the request's nonce
+# (`{{ request.csp_nonce }}`), never inline otherwise. Styles allow inline: Wagtail's admin, Swagger UI and
+# Django admin widgets set style attributes, and a style cannot run code. No form-action: paying online
+# redirects a form to the bank's site (PayFiP), which Chrome would check against it. Images also from data:/blob:
+# (Swagger UI's icons, Wagtail's image previews); workers from blob: (ReDoc). Nothing from another origin.
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "worker-src": [SELF, "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [SELF],
+    },
+}
+# Wagtail's admin shows gravatar.com avatars by default: an outside request the policy refuses (and a leak).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Likewise its new-version check (releases.wagtail.org) on the dashboard: upgrading is the deployer's decision.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 ROOT_URLCONF = "backoffice.urls"
 WSGI_APPLICATION = "backoffice.wsgi.application"
@@ -236,6 +266,11 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+# CSV and XLSX only: the other tablib formats (HTML table, JSON, YAML, ODS…) are untested here and an HTML table
+# upload ended in a TypeError (500). base_formats imports only tablib, no Django app code.
+from import_export.formats.base_formats import CSV, XLSX  # noqa: E402
+
+IMPORT_EXPORT_FORMATS = [CSV, XLSX]
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 
