@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from api.fields import DateField, DateTimeField, SaneDatesSerializerMixin
 from families.models import Child, Enrolment
 
 MAX_PLANNING_DAYS = 93
@@ -52,9 +53,9 @@ DATE_ERRORS = {
 }
 
 
-def iso_date(**kwargs) -> serializers.DateField:
-    """A date given as AAAA-MM-JJ, with a French message for anything else."""
-    return serializers.DateField(input_formats=["iso-8601"], error_messages=DATE_ERRORS, **kwargs)
+def iso_date(**kwargs) -> DateField:
+    """A date given as AAAA-MM-JJ between 1900 and 2100, with a French message for anything else."""
+    return DateField(input_formats=["iso-8601"], error_messages=DATE_ERRORS, **kwargs)
 
 
 def object_id(**kwargs) -> serializers.IntegerField:
@@ -65,7 +66,7 @@ def object_id(**kwargs) -> serializers.IntegerField:
 # --- children --------------------------------------------------------------------------------------------------
 
 
-class FamilyChildSerializer(serializers.ModelSerializer):
+class FamilyChildSerializer(SaneDatesSerializerMixin, serializers.ModelSerializer):
     class Meta:
         model = Child
         fields = ["id", "first_name", "last_name", "birth_date"]
@@ -100,7 +101,7 @@ class FamilyPlanningUnitSerializer(serializers.Serializer):
     waiting_position = serializers.IntegerField(
         allow_null=True, help_text=_("Place dans la liste d'attente (1 = prochaine promue), sinon null.")
     )
-    editable_until = serializers.DateTimeField(
+    editable_until = DateTimeField(
         allow_null=True,
         help_text=_(
             "Jusqu'à quand le changement possible maintenant (réserver, ou annuler si réservé) est permis "
@@ -110,7 +111,7 @@ class FamilyPlanningUnitSerializer(serializers.Serializer):
 
 
 class FamilyPlanningDaySerializer(serializers.Serializer):
-    date = serializers.DateField()
+    date = DateField()
     units = FamilyPlanningUnitSerializer(many=True)
 
 
@@ -147,7 +148,7 @@ class FamilyPlanningChangesSerializer(serializers.Serializer):
 
 
 class FamilyPlanningChangeResultSerializer(serializers.Serializer):
-    date = serializers.DateField()
+    date = DateField()
     unit = serializers.IntegerField()
     action = serializers.ChoiceField(choices=ChangeAction.choices)
     state = serializers.ChoiceField(choices=ChangeState.choices)
@@ -160,7 +161,7 @@ class FamilyPlanningChangesResultSerializer(serializers.Serializer):
 
 
 class FamilyPlanningRefusalSerializer(serializers.Serializer):
-    date = serializers.DateField()
+    date = DateField()
     unit = serializers.IntegerField()
     message = serializers.CharField(help_text=_("Pourquoi ce changement est refusé, en français."))
 
@@ -172,7 +173,7 @@ class FamilyPlanningRefusalsSerializer(serializers.Serializer):
 # --- enrolments -------------------------------------------------------------------------------------------------
 
 
-class FamilyEnrolmentSerializer(serializers.ModelSerializer):
+class FamilyEnrolmentSerializer(SaneDatesSerializerMixin, serializers.ModelSerializer):
     activity_name = serializers.CharField(source="activity.name", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     weekdays = serializers.ListField(
