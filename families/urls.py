@@ -52,3 +52,14 @@ urlpatterns = [
     path("messagerie/<int:conversation_id>/pieces-jointes/<int:message_id>/", messaging.attachment_download,
          name="attachment"),
 ]
+
+# Inscriptions (issue 9 §2)
+from .views import enrolments as enrolment_views  # noqa: E402
+
+urlpatterns += [
+    path("mes-inscriptions/", enrolment_views.enrolments, name="enrolments"),
+    path("mes-inscriptions/nouvelle/", enrolment_views.enrolment_start, name="enrolment_start"),
+    path("mes-inscriptions/nouvelle/<int:child_id>/<int:activity_id>/", enrolment_views.enrolment_request,
+         name="enrolment_request"),
+    path("mes-inscriptions/reinscription/", enrolment_views.enrolment_renew, name="enrolment_renew"),
+]
