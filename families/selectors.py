@@ -39,11 +39,13 @@ def family_children(*, family: Family, with_enrolments: bool = False) -> QuerySe
 
 
 def family_with_dossier(*, family_id: int) -> Family:
-    return Family.objects.prefetch_related(
-        Prefetch("guardians", queryset=Guardian.objects.order_by("last_name")),
-        Prefetch("children", queryset=Child.objects.select_related("school", "class_level")),
-        "contacts",
-    ).get(pk=family_id)
+    return (
+        Family.objects.prefetch_related(
+            Prefetch("guardians", queryset=Guardian.objects.order_by("last_name")),
+            Prefetch("children", queryset=Child.objects.select_related("school", "class_level")),
+            "contacts",
+        ).get(pk=family_id)
+    )
 
 
 # --- Parent portal -------------------------------------------------------------------------------------------------
@@ -53,9 +55,7 @@ def family_unread_count(*, family: Family) -> int:
     """Messages from the service the family has not read yet (« Vous avez 3 message(s) non lu(s) »)."""
     from .models import Message
 
-    return Message.objects.filter(
-        conversation__family=family, from_staff=True, read_by_family_at__isnull=True
-    ).count()
+    return Message.objects.filter(conversation__family=family, from_staff=True, read_by_family_at__isnull=True).count()
 
 
 def family_guardians(*, family: Family) -> QuerySet[Guardian]:
@@ -65,9 +65,7 @@ def family_guardians(*, family: Family) -> QuerySet[Guardian]:
 def family_contacts(*, family: Family):
     from .models import Contact
 
-    return (
-        Contact.objects.filter(family=family).prefetch_related("children").order_by("last_name", "first_name")
-    )
+    return Contact.objects.filter(family=family).prefetch_related("children").order_by("last_name", "first_name")
 
 
 def family_change_requests(*, family: Family, limit: int | None = None):
@@ -93,9 +91,7 @@ def family_conversations(*, family: Family):
         Conversation.objects.filter(family=family)
         .annotate(
             message_count=Count("messages"),
-            unread=Count(
-                "messages", filter=Q(messages__from_staff=True, messages__read_by_family_at__isnull=True)
-            ),
+            unread=Count("messages", filter=Q(messages__from_staff=True, messages__read_by_family_at__isnull=True)),
         )
         .order_by("-last_message_at", "-pk")
     )
@@ -117,60 +113,41 @@ def family_todo(*, family: Family, children, documents, unread: int, today) -> l
     todo = []
     for child in children:
         if not child_health_form_is_current(child=child, day=today):
-            todo.append(
-                {
-                    "level": "warning",
-                    "text": _(
-                        "Fiche sanitaire de %(name)s à compléter et confirmer pour cette année scolaire : "
-                        "nécessaire avant toute réservation."
-                    )
-                    % {"name": child.first_name},
-                    "url": reverse("portal:child_health", kwargs={"child_id": child.pk}),
-                    "action": _("Compléter la fiche"),
-                }
-            )
+            todo.append({
+                "level": "warning",
+                "text": _("Fiche sanitaire de %(name)s à compléter et confirmer pour cette année scolaire : "
+                          "nécessaire avant toute réservation.") % {"name": child.first_name},
+                "url": reverse("portal:child_health", kwargs={"child_id": child.pk}),
+                "action": _("Compléter la fiche"),
+            })
     seen = set()
     for document in documents:  # newest first: only the latest document of each kind matters
         if (document.kind, document.child_id) in seen:
             continue
         seen.add((document.kind, document.child_id))
         if document.status == FamilyDocument.Status.REJECTED:
-            todo.append(
-                {
-                    "level": "error",
-                    "text": _("Document refusé : %(kind)s (%(reason)s).")
-                    % {"kind": document.get_kind_display(), "reason": document.rejection_reason},
-                    "url": reverse("portal:documents"),
-                    "action": _("Déposer un nouveau document"),
-                }
-            )
+            todo.append({
+                "level": "error",
+                "text": _("Document refusé : %(kind)s (%(reason)s).") % {
+                    "kind": document.get_kind_display(), "reason": document.rejection_reason},
+                "url": reverse("portal:documents"), "action": _("Déposer un nouveau document"),
+            })
         elif document.valid_until and document.status != FamilyDocument.Status.ISSUED:
             if document.valid_until < today:
                 text = _("Document expiré : %(kind)s.") % {"kind": document.get_kind_display()}
             elif (document.valid_until - today).days <= 30:
                 text = _("%(kind)s : expire le %(date)s.") % {
-                    "kind": document.get_kind_display(),
-                    "date": formats.date_format(document.valid_until, "l j F Y"),
-                }
+                    "kind": document.get_kind_display(), "date": formats.date_format(document.valid_until, "l j F Y")}
             else:
                 continue
-            todo.append(
-                {
-                    "level": "warning",
-                    "text": text,
-                    "url": reverse("portal:documents"),
-                    "action": _("Le renouveler"),
-                }
-            )
+            todo.append({"level": "warning", "text": text, "url": reverse("portal:documents"),
+                         "action": _("Le renouveler")})
     if unread:
-        todo.append(
-            {
-                "level": "info",
-                "text": _("Vous avez %(count)s message(s) non lu(s).") % {"count": unread},
-                "url": reverse("portal:messages"),
-                "action": _("Lire"),
-            }
-        )
+        todo.append({
+            "level": "info",
+            "text": _("Vous avez %(count)s message(s) non lu(s).") % {"count": unread},
+            "url": reverse("portal:messages"), "action": _("Lire"),
+        })
     return todo
 
 
