@@ -99,7 +99,7 @@ def enrolments(request):
     today = timezone.localdate()
     rows = list(family_enrolments(family=request.family))
     for enrolment in rows:
-        enrolment.weekday_labels = ", ".join(Weekday(d).label for d in enrolment.planning_weekdays)
+        enrolment.weekday_labels = ", ".join(str(Weekday(d).label) for d in enrolment.planning_weekdays)
     return render(
         request,
         "portal/enrolment_list.html",
