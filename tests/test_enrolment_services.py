@@ -189,8 +189,18 @@ def test_parent_reenrolment_respects_the_registration_window(town, agent):
     assert "n'est pas ouverte aux inscriptions pour Léa" in result.skipped[0][1]
 
 
-IMPORT_HEADERS = ["family", "child_first_name", "child_birth_date", "activity", "activity_period_start", "status",
-                  "start_date", "planning_weekdays", "planning_units", "refusal_reason"]
+IMPORT_HEADERS = [
+    "family",
+    "child_first_name",
+    "child_birth_date",
+    "activity",
+    "activity_period_start",
+    "status",
+    "start_date",
+    "planning_weekdays",
+    "planning_units",
+    "refusal_reason",
+]
 
 
 def _enrolment_resource():
@@ -204,11 +214,35 @@ def test_import_creates_requests_and_decides_through_the_service(town, agent):
 
     canteen, martin, bernard = town["canteen"], town["martin"].code, town["bernard"].code
     data = tablib.Dataset(headers=IMPORT_HEADERS)
-    data.append([martin, "Léa", "2017-03-02", canteen.name, "2026-09-01", "acceptee", "2026-12-14", "[0, 1]",
-                 "repas-classique", ""])
+    data.append(
+        [
+            martin,
+            "Léa",
+            "2017-03-02",
+            canteen.name,
+            "2026-09-01",
+            "acceptee",
+            "2026-12-14",
+            "[0, 1]",
+            "repas-classique",
+            "",
+        ]
+    )
     data.append([martin, "hugo", "2020-09-21", canteen.name, "2026-09-01", "", "2026-12-14", "", "", ""])
-    data.append([bernard, "Chloé", "2016-11-30", canteen.name, "2026-09-01", "Refusée", "2026-12-14", "", "",
-                 "Dossier incomplet"])
+    data.append(
+        [
+            bernard,
+            "Chloé",
+            "2016-11-30",
+            canteen.name,
+            "2026-09-01",
+            "Refusée",
+            "2026-12-14",
+            "",
+            "",
+            "Dossier incomplet",
+        ]
+    )
     result = _enrolment_resource().import_data(data, dry_run=False, user=agent)
     assert not result.has_errors() and not result.has_validation_errors()
     lea = Enrolment.objects.get(child=town["lea"])
@@ -228,12 +262,18 @@ def test_import_never_edits_an_inscription_and_names_bad_rows(town, agent):
     canteen, martin = town["canteen"], town["martin"].code
     Enrolment.objects.create(child=town["lea"], activity=canteen, start_date=canteen.period_start)
     data = tablib.Dataset(headers=IMPORT_HEADERS)
-    data.append([martin, "Léa", "2017-03-02", canteen.name, "2026-09-01", "acceptee", "2026-12-14", "", "", ""])
-    data.append([martin, "Hugo", "2020-09-21", canteen.name, "2026-09-01", "refusee", "2026-12-14", "", "", ""])
+    data.append(
+        [martin, "Léa", "2017-03-02", canteen.name, "2026-09-01", "acceptee", "2026-12-14", "", "", ""]
+    )
+    data.append(
+        [martin, "Hugo", "2020-09-21", canteen.name, "2026-09-01", "refusee", "2026-12-14", "", "", ""]
+    )
     data.append([martin, "Zoé", "2019-01-01", canteen.name, "2026-09-01", "", "2026-12-14", "", "", ""])
     result = _enrolment_resource().import_data(data, dry_run=False, user=agent)
     assert result.has_validation_errors()
-    errors = {row.number: " ".join(" ".join(m) for m in row.error_dict.values()) for row in result.invalid_rows}
+    errors = {
+        row.number: " ".join(" ".join(m) for m in row.error_dict.values()) for row in result.invalid_rows
+    }
     assert "déjà une inscription en cours" in errors[1]
     assert "Indiquez le motif du refus" in errors[2]
     assert "Enfant inconnu : Zoé" in errors[3]

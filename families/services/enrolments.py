@@ -126,7 +126,10 @@ def _check_planning(
         }
     elif start_date < today:
         errors["start_date"] = _("La date d'entrée ne peut pas être passée.")
-    days = sorted({int(d) for d in (weekdays or [])})
+    try:
+        days = sorted({int(d) for d in (weekdays or [])})
+    except (TypeError, ValueError):
+        days = [-1]  # not a weekday number: reported below like any day the activity does not run
     wrong_days = [d for d in days if d not in activity.weekdays]
     if wrong_days:
         errors["weekdays"] = _("« %(activity)s » n'a pas lieu ces jours-là.") % {"activity": activity.name}

@@ -150,7 +150,9 @@ def enrolment_request(request, child_id: int, activity_id: int):
     except HealthFormRequired as exc:
         gate = exc
     form = EnrolmentRequestForm(
-        request.POST or None, activity=activity, initial={"start_date": max(activity.period_start, today)}
+        request.POST if request.method == "POST" else None,
+        activity=activity,
+        initial={"start_date": max(activity.period_start, today)},
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -233,3 +233,30 @@ def test_parent_re_enrols_for_next_school_year_in_one_step(martin_client, small_
     assert (
         label not in martin_client.get(reverse("portal:enrolments")).content.decode()
     )  # nothing left to renew
+
+
+def test_staff_re_enrol_in_bulk_from_the_back_office(agent_client, small_town):
+    canteen = small_town["canteen"]  # Restauration scolaire 2026-2027
+    twin = ActivityFactory(
+        name="Restauration scolaire 2027-2028",
+        period_start=canteen.period_start.replace(year=2027),
+        period_end=canteen.period_end.replace(year=2028),
+    )
+    UnitFactory(activity=twin, label="Repas classique", code="repas-classique")
+    accepted = [
+        Enrolment.objects.create(
+            child=small_town[name],
+            activity=canteen,
+            status=Enrolment.Status.ACCEPTED,
+            start_date=canteen.period_start,
+        )
+        for name in ("lea", "chloe")
+    ]
+    response = agent_client.post(
+        reverse("admin:families_enrolment_changelist"),
+        {"action": "renew", "_selected_action": [e.pk for e in accepted]},
+    )
+    assert response.status_code == 302
+    renewed = Enrolment.objects.filter(activity=twin)
+    assert {e.child_id for e in renewed} == {small_town["lea"].pk, small_town["chloe"].pk}
+    assert {e.status for e in renewed} == {Enrolment.Status.REQUESTED}
