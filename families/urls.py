@@ -58,3 +58,14 @@ urlpatterns = [
     path("reservations/confirmation/", planning_views.planning_done, name="planning_done"),
     path("reservations/modification-avancee/", planning_views.planning_advanced, name="planning_advanced"),
 ]
+
+# Inscriptions (issue 9 §2)
+from .views import enrolments as enrolment_views  # noqa: E402
+
+urlpatterns += [
+    path("mes-inscriptions/", enrolment_views.enrolments, name="enrolments"),
+    path("mes-inscriptions/nouvelle/", enrolment_views.enrolment_start, name="enrolment_start"),
+    path("mes-inscriptions/nouvelle/<int:child_id>/<int:activity_id>/", enrolment_views.enrolment_request,
+         name="enrolment_request"),
+    path("mes-inscriptions/reinscription/", enrolment_views.enrolment_renew, name="enrolment_renew"),
+]

@@ -125,31 +125,27 @@ def _full(town, periscolaire):
 
 
 REFUSALS = {
-    "too_young": (
-        _too_young,
-        {},
-        "activity",
-        "« Accueil périscolaire 2026-2027 » n'accueille pas les enfants de l'âge de Léa.",
-    ),
-    "wrong_level": (_wrong_level, {}, "activity", "n'est pas proposée au niveau de classe de Léa"),
-    "other_school": (_other_school, {}, "activity", "n'est pas proposée à l'école de Léa"),
-    "registration_closed": (_closed, {}, "activity", "sont closes depuis le lundi 30 novembre 2026"),
-    "registration_not_open": (_not_yet_open, {}, "activity", "ouvrent le vendredi 15 janvier 2027"),
-    "health_form": (_no_health_form, {}, "child", "La fiche sanitaire de Léa doit être complétée"),
+    # An activity not open to the child (age, level, school, registration window) is one refusal: the portal only
+    # offers the open ones, so the API says the same.
+    "too_young": (_too_young, {}, "activity", "n'est pas ouverte aux inscriptions pour Léa"),
+    "wrong_level": (_wrong_level, {}, "activity", "n'est pas ouverte aux inscriptions pour Léa"),
+    "other_school": (_other_school, {}, "activity", "n'est pas ouverte aux inscriptions pour Léa"),
+    "registration_closed": (_closed, {}, "activity", "n'est pas ouverte aux inscriptions pour Léa"),
+    "registration_not_open": (_not_yet_open, {}, "activity", "n'est pas ouverte aux inscriptions pour Léa"),
+    "health_form": (_no_health_form, {}, "non_field_errors", "La fiche sanitaire de Léa doit être complétée"),
     "already_requested": (_already_requested, {}, "activity", "Léa a déjà une inscription en cours"),
-    "full": (_full, {}, "activity", "est complète : plus de place"),
     "start_outside_period": (
         None,
         {"start_date": "2027-09-06"},
         "start_date",
-        "Choisissez une date de début entre",
+        "La date d'entrée doit être comprise entre",
     ),
-    "weekday_not_run": (None, {"weekdays": [2]}, "weekdays", "n'a pas lieu certains des jours choisis"),
+    "weekday_not_run": (None, {"weekdays": [2]}, "weekdays", "n'a pas lieu ces jours-là"),
     "unit_of_another_activity": (
         None,
         {"units": "CANTEEN"},
         "units",
-        "« Repas classique » ne fait pas partie",
+        "Choisissez parmi les prestations proposées",
     ),
 }
 
@@ -194,3 +190,11 @@ def test_malformed_json_answers_400(claire, town):
     response = claire.post(ENROLMENTS_URL, '{"child": ', content_type="application/json")
     assert response.status_code == 400
     assert "detail" in response.json()
+
+
+def test_a_full_activity_puts_the_request_on_the_waiting_list(claire, town, periscolaire):
+    _full(town, periscolaire)
+    periscolaire["activity"].save()
+    response = request(claire, **body(town, periscolaire))
+    assert response.status_code == 201
+    assert response.json()["status"] == "attente"
