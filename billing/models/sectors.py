@@ -74,6 +74,10 @@ class SchoolSector(models.Model):
         return self.number_from is None and self.number_to is None and self.parity == self.Parity.ALL
 
     def clean(self):
+        # Imports write in bulk (no `save()`): the search key is computed here too, whatever the path.
+        from billing.services.sectors import street_normalize
+
+        self.street_key = street_normalize(self.street_name or "")
         from billing.services.sectors import street_normalize
 
         if self.number_from is not None and self.number_to is not None and self.number_to < self.number_from:
