@@ -52,3 +52,23 @@ register(
         order=40,
     )
 )
+
+
+# --- Roll call (appel): days whose appel is not clôturé by 19:00 -----------------------------------------------
+
+
+def _rollcalls_pending_count() -> int:
+    from families.selectors_staff import rollcalls_pending_count
+
+    return rollcalls_pending_count()
+
+
+register(
+    Queue(
+        _("Appels non clôturés"),
+        count=_rollcalls_pending_count,
+        url_name="staff:rollcalls_open",
+        permission="families.change_rollcall",
+        order=50,
+    )
+)
