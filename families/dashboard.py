@@ -72,3 +72,20 @@ register(
         order=50,
     )
 )
+
+
+def _rollcalls_today_count() -> int:
+    from families.selectors_staff import rollcalls_today_open_count
+
+    return rollcalls_today_open_count()
+
+
+register(
+    Queue(
+        _("Appels du jour à faire"),
+        count=_rollcalls_today_count,
+        url_name="staff:rollcall",
+        permission="families.take_roll_call",
+        order=5,
+    )
+)

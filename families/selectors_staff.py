@@ -180,7 +180,8 @@ def rollcalls_pending_count(*, now: datetime | None = None) -> int:
 
 # --- Kitchen counts (effectifs) ---------------------------------------------------------------------------------
 
-MEAL_KINDS = (Diet.CLASSIQUE, Diet.VEGETARIEN, Diet.SANS_PORC)
+# Plain strings (the Diet values): an enum member hashes by its name, so it would not find a "classique" key.
+MEAL_KINDS = (Diet.CLASSIQUE.value, Diet.VEGETARIEN.value, Diet.SANS_PORC.value)
 
 
 def meal_kind(unit: Unit) -> str:
@@ -188,10 +189,10 @@ def meal_kind(unit: Unit) -> str:
     kitchen counts meals from the bookings, never from the children's diet (a health field, see families.health)."""
     text = f"{unit.code} {unit.label}".lower()
     if "vege" in text or "végé" in text:
-        return Diet.VEGETARIEN
+        return Diet.VEGETARIEN.value
     if "porc" in text:
-        return Diet.SANS_PORC
-    return Diet.CLASSIQUE
+        return Diet.SANS_PORC.value
+    return Diet.CLASSIQUE.value
 
 
 @dataclass
@@ -267,7 +268,9 @@ def kitchen_counts(
     today = today or timezone.localdate()
     days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
     days = [d for d in days if d.weekday() < 5]
-    school_list = list(School.objects.filter(pk__in=[s.pk for s in schools]) if schools else School.objects.all())
+    school_list = list(
+        School.objects.filter(pk__in=[s.pk for s in schools]) if schools else School.objects.all()
+    )
     counted = Q(state=Booking.State.RESERVED) & (
         Q(date__gte=today) | Q(attendance=Booking.Attendance.PRESENT)
     )
@@ -280,7 +283,9 @@ def kitchen_counts(
             n=Count("id"), pai=Count("id", filter=Q(child__has_pai=True))
         )
     )
-    units = {u.pk: u for u in Unit.objects.filter(pk__in={r["unit_id"] for r in rows}).select_related("activity")}
+    units = {
+        u.pk: u for u in Unit.objects.filter(pk__in={r["unit_id"] for r in rows}).select_related("activity")
+    }
     school_units: dict[int, set[int]] = {s.pk: set() for s in school_list}
     for row in rows:
         cell = table.get((row["child__school_id"], row["date"]))
@@ -317,4 +322,22 @@ def kitchen_counts(
             for s in school_list
         ],
         with_health=with_health,
+    )
+
+
+def rollcalls_today_open_count(*, now: datetime | None = None) -> int:
+    """How many (site, activity) have reserved children today and an appel not yet clôturé."""
+    today = timezone.localdate(now or timezone.now())
+    closed = RollCall.objects.filter(
+        school_id=OuterRef("child__school_id"),
+        activity_id=OuterRef("unit__activity_id"),
+        date=today,
+        closed_at__isnull=False,
+    )
+    return (
+        Booking.objects.filter(date=today, state=Booking.State.RESERVED, child__school__isnull=False)
+        .exclude(Exists(closed))
+        .values("child__school_id", "unit__activity_id")
+        .distinct()
+        .count()
     )
