@@ -13,12 +13,13 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 from simple_history.utils import bulk_update_with_history
 
 from families.models import Booking, Closure, ClosureBooking, Guardian
 
+from . import emails
 from .calendar import french_date
-from .emails import email_send
 from .opening import closure_create
 
 
@@ -61,21 +62,38 @@ def _family_emails(family_ids) -> dict[int, list[str]]:
     return emails
 
 
+@task()
+def closure_notify_families(*, template: str, reason: str, families: list[dict]) -> int:
+    """Render and send the one email per family of an annulation groupée (a worker does it, not the request)."""
+    for family in families:
+        emails.email_send(
+            to=family["to"], template=template, context={"reason": reason, "lines": family["lines"]}
+        )
+    return len(families)
+
+
 def _notify(*, bookings: list[Booking], closure: Closure, template: str) -> int:
-    """One email per family listing its children's days (sent after commit); returns the number of families."""
+    """One email per family listing its children's days, rendered by a task after commit; returns the number of
+    families. The transaction only writes: 2,000 bookings do not wait for 1,000 emails to render."""
     by_family: dict[int, list[Booking]] = defaultdict(list)
     for booking in bookings:
         by_family[booking.child.family_id].append(booking)
-    emails = _family_emails(by_family)
-    for family_id, family_bookings in by_family.items():
-        lines = [
-            {"child": b.child.first_name, "unit": b.unit.label, "day": french_date(b.date)}
-            for b in sorted(family_bookings, key=lambda b: (b.date, b.child.first_name, b.unit.label))
-        ]
-        email_send(
-            to=emails.get(family_id, []),
-            template=template,
-            context={"closure": closure, "reason": closure.reason, "lines": lines},
+    addresses = _family_emails(by_family)
+    payload = [
+        {
+            "to": addresses[family_id],
+            "lines": [
+                {"child": b.child.first_name, "unit": b.unit.label, "day": french_date(b.date)}
+                for b in sorted(family_bookings, key=lambda b: (b.date, b.child.first_name, b.unit.label))
+            ],
+        }
+        for family_id, family_bookings in by_family.items()
+        if addresses.get(family_id)
+    ]
+    if payload:
+        reason = closure.reason
+        emails._after_commit(
+            lambda: closure_notify_families.enqueue(template=template, reason=reason, families=payload)
         )
     return len(by_family)
 
