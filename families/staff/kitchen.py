@@ -174,7 +174,7 @@ def kitchen(request):
         "backoffice/kitchen.html",
         admin_context(
             request,
-            title=_("Effectifs"),
+            title=_("Effectifs : cuisine et sites"),
             form=form,
             counts=counts,
             chart=chart_bars(coming),
