@@ -86,6 +86,6 @@ register(
         count=_rollcalls_today_count,
         url_name="staff:rollcall",
         permission="families.take_roll_call",
-        order=5,
+        order=45,
     )
 )
