@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("families", "0007_booking_calendar_rules_bookings"),
+        ("families", "0009_enrol_requires_validation_default"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
