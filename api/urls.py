@@ -6,6 +6,8 @@ from rest_framework.routers import DefaultRouter
 
 from backoffice.crud import registry
 
+from . import family_absences
+
 router = DefaultRouter()
 for crud in registry:
     if crud.viewset_class is not None:
@@ -16,4 +18,5 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    path("v1/family/absences/", family_absences.FamilyAbsenceList.as_view(), name="family-absences"),
 ]

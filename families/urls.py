@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import accounts, documents, dossier, messaging
+from .views import absences, accounts, agenda, documents, dossier, messaging
 from .views.auth import PortalLoginView, PortalLogoutView
 from .views.home import portal_home
 
@@ -51,4 +51,12 @@ urlpatterns = [
     path("messagerie/<int:conversation_id>/", messaging.conversation_detail, name="conversation"),
     path("messagerie/<int:conversation_id>/pieces-jointes/<int:message_id>/", messaging.attachment_download,
          name="attachment"),
+    # Absences, agenda, abonnement calendrier
+    path("absences/", absences.absences, name="absences"),
+    path("absences/<int:absence_id>/certificat/", absences.absence_certificate, name="absence_certificate"),
+    path("enfants/<int:child_id>/agenda/", agenda.child_agenda, name="child_agenda"),
+    path("calendrier/<str:token>.ics", agenda.calendar_feed, name="calendar_feed"),
+    path("mon-compte/calendrier/nouvelle-adresse/", agenda.calendar_feed_regenerate, name="calendar_feed_regenerate"),
+    path("mon-compte/calendrier/supprimer/", agenda.calendar_feed_revoke, name="calendar_feed_revoke"),
+    path("mon-compte/rappels/", agenda.reminders_preference, name="reminders_preference"),
 ]
