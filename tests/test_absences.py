@@ -23,9 +23,8 @@ BEFORE_DEADLINE = datetime(2026, 11, 16, 9, tzinfo=PARIS)
 SAME_MORNING = datetime(2026, 11, 23, 7, 45, tzinfo=PARIS)
 
 
-@pytest.fixture
-def town(small_town, monkeypatch):
-    monkeypatch.setattr("families.services.emails._after_commit", lambda callback: callback())
+def absence_town(small_town) -> dict:
+    """Léa, Hugo and Chloé enrolled at the canteen; Léa has the week of Monday 23 November reserved."""
     canteen = small_town["canteen"]
     classique = canteen.units.get(code="repas-classique")
     for name in ("lea", "hugo", "chloe"):
@@ -42,6 +41,12 @@ def town(small_town, monkeypatch):
     )
     assert result.ok
     return {**small_town, "classique": classique, "parent": parent}
+
+
+@pytest.fixture
+def town(small_town, monkeypatch):
+    monkeypatch.setattr("families.services.emails._after_commit", lambda callback: callback())
+    return absence_town(small_town)
 
 
 def booking(town, day):

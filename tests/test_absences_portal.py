@@ -12,18 +12,24 @@ from families.selectors_agenda import family_agenda
 from families.services.absences import absence_declare
 from tests.factories import BookingFactory
 from tests.portal.conftest import BACKEND, exe_file, pdf_file
-from tests.test_absences import MONDAY, SAME_MORNING, booking, town  # noqa: F401  (fixture)
+from tests.test_absences import MONDAY, SAME_MORNING, absence_town, booking
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def parent(client, town):  # noqa: F811
+def town(small_town, monkeypatch):
+    monkeypatch.setattr("families.services.emails._after_commit", lambda callback: callback())
+    return absence_town(small_town)
+
+
+@pytest.fixture
+def parent(client, town):
     client.force_login(town["parent"], backend=BACKEND)
     return client
 
 
-def _post(client, town, **overrides):  # noqa: F811
+def _post(client, town, **overrides):
     data = {
         "child": town["lea"].pk,
         "start": MONDAY.isoformat(),
@@ -35,7 +41,7 @@ def _post(client, town, **overrides):  # noqa: F811
     return client.post(reverse("portal:absences"), data)
 
 
-def test_parent_declares_an_illness_with_a_photo_of_the_certificate(parent, town):  # noqa: F811
+def test_parent_declares_an_illness_with_a_photo_of_the_certificate(parent, town):
     response = _post(parent, town, certificate=pdf_file("certif.pdf"))
     assert response.status_code == 302 and response.url == reverse("portal:absences")
     absence = Absence.objects.get()
@@ -58,7 +64,7 @@ def test_parent_declares_an_illness_with_a_photo_of_the_certificate(parent, town
 )
 def test_bad_input_re_renders_the_form_with_a_french_message_and_keeps_the_values(
     parent, town, overrides, message
-):  # noqa: F811
+):
     if overrides.get("certificate") == "exe":
         overrides = {"certificate": exe_file("certificat.pdf")}
     response = _post(parent, town, **overrides)
@@ -69,7 +75,7 @@ def test_bad_input_re_renders_the_form_with_a_french_message_and_keeps_the_value
     assert not Absence.objects.exists()
 
 
-def test_a_parent_cannot_declare_for_or_open_the_certificate_of_another_family(parent, town, client):  # noqa: F811
+def test_a_parent_cannot_declare_for_or_open_the_certificate_of_another_family(parent, town, client):
     response = _post(parent, town, child=town["chloe"].pk)
     assert response.status_code == 400 and not Absence.objects.exists()
     absence = absence_declare(
@@ -85,7 +91,7 @@ def test_a_parent_cannot_declare_for_or_open_the_certificate_of_another_family(p
     assert parent.get(reverse("portal:child_agenda", args=[town["chloe"].pk])).status_code == 404
 
 
-def test_mon_accueil_and_the_child_page_show_coming_reservations_and_past_attendance(parent, town):  # noqa: F811
+def test_mon_accueil_and_the_child_page_show_coming_reservations_and_past_attendance(parent, town):
     today = timezone.localdate()
     lea, unit = town["lea"], town["classique"]
     BookingFactory(child=lea, unit=unit, date=today + timedelta(days=1))
@@ -102,7 +108,7 @@ def test_mon_accueil_and_the_child_page_show_coming_reservations_and_past_attend
     assert "Agenda de Léa" in page and "Absence justifiée" in page
 
 
-def test_the_agenda_keeps_ten_days_each_way_in_one_query(town, django_assert_num_queries):  # noqa: F811
+def test_the_agenda_keeps_ten_days_each_way_in_one_query(town, django_assert_num_queries):
     hugo, unit = town["hugo"], town["classique"]
     today = MONDAY
     for offset in range(0, 15):
@@ -117,7 +123,7 @@ def test_the_agenda_keeps_ten_days_each_way_in_one_query(town, django_assert_num
 # --- back-office --------------------------------------------------------------------------------------------------
 
 
-def _pending(town):  # noqa: F811
+def _pending(town):
     return absence_declare(
         child=town["lea"],
         start=MONDAY,
@@ -129,14 +135,14 @@ def _pending(town):  # noqa: F811
     )
 
 
-def test_the_dashboard_lists_absences_to_justify(client, agent, town):  # noqa: F811
+def test_the_dashboard_lists_absences_to_justify(client, agent, town):
     _pending(town)
     client.force_login(agent, backend=BACKEND)
     page = client.get(reverse("admin:index")).content.decode()
     assert "Absences à justifier" in page
 
 
-def test_only_staff_with_the_health_permission_open_the_certificate(client, agent, regisseur, town):  # noqa: F811
+def test_only_staff_with_the_health_permission_open_the_certificate(client, agent, regisseur, town):
     absence = _pending(town)
     url = reverse("admin:families_absence_certificate", args=[absence.pk])
     client.force_login(regisseur, backend=BACKEND)
@@ -145,7 +151,7 @@ def test_only_staff_with_the_health_permission_open_the_certificate(client, agen
     assert client.get(url).status_code == 200
 
 
-def test_agent_accepts_absences_from_the_admin_list(client, agent, town):  # noqa: F811
+def test_agent_accepts_absences_from_the_admin_list(client, agent, town):
     absence = _pending(town)
     client.force_login(agent, backend=BACKEND)
     response = client.post(
@@ -157,7 +163,7 @@ def test_agent_accepts_absences_from_the_admin_list(client, agent, town):  # noq
     assert booking(town, MONDAY).attendance == Booking.Attendance.EXCUSED
 
 
-def test_staff_api_rejects_with_a_reason(client, agent, town):  # noqa: F811
+def test_staff_api_rejects_with_a_reason(client, agent, town):
     absence = _pending(town)
     client.force_login(agent, backend=BACKEND)
     url = f"/api/v1/absences/{absence.pk}/reject/"
