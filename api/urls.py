@@ -14,6 +14,7 @@ for crud in registry:
         router.register(crud.api_name, crud.viewset_class, basename=crud.api_name)
 
 urlpatterns = [
+    path("v1/simulations/", include("api.simulations")),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -17,6 +17,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/", include("api.urls")),
     path("portail/", include("families.urls")),
+    path("portail/", include("billing.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,5 +1,9 @@
 """Back-office declarations of the families app: one `register` per model (admin, import/export, API)."""
 
+import re
+
+from django.db.models import Q, Value
+from django.db.models.functions import Replace
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -79,16 +83,50 @@ register(
     import_id_fields=("name",),
 )
 
+
+class FamilyPhoneSearchMixin:
+    """Find a family by a guardian's phone however it was typed, here or in the dossier (06.12.34.56.78,
+    0612345678, 06 12 34 56 78): spaces, dots and dashes are ignored on both sides."""
+
+    phone_fields = ("guardians__phone_mobile", "guardians__phone_home", "guardians__phone_work")
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        digits = re.sub(r"[\s.\-]", "", search_term or "")
+        if len(digits) < 4 or not re.fullmatch(r"\+?\d+", digits):
+            return results, may_have_duplicates
+        bare = {
+            f"_bare_phone_{i}": Replace(Replace(Replace(f, Value(" "), Value("")), Value("."), Value("")), Value("-"), Value(""))
+            for i, f in enumerate(self.phone_fields)
+        }
+        match = Q()
+        for name in bare:
+            match |= Q(**{f"{name}__contains": digits})
+        by_phone = queryset.model._default_manager.alias(**bare).filter(match).values("pk")
+        return queryset.filter(Q(pk__in=results.values("pk")) | Q(pk__in=by_phone)), may_have_duplicates
+
+
+class FamilyContactColumns:
+    """The families export doubles as the service's contact list: guardians' names, e-mails and mobiles."""
+
+    export_related_columns = (
+        (_("Responsables légaux"), "guardians", lambda g: f"{g.first_name} {g.last_name}"),
+        (_("E-mails des responsables"), "guardians", lambda g: g.email),
+        (_("Portables des responsables"), "guardians", lambda g: g.phone_mobile),
+    )
+
+
 register(
     Family,
     writes=FULL_CRUD,
     importable=True,
     api_name="families",
-    admin_mixins=[SensitiveAdminMixin, FamilyPortalAdminMixin],
+    admin_mixins=[SensitiveAdminMixin, FamilyPortalAdminMixin, FamilyPhoneSearchMixin],
     list_display=("code", "name", "commune", "allocataire_regime", "paperless_invoices", "is_active"),
     list_display_links=("code", "name"),
     list_filter=("is_active", "allocataire_regime", "paperless_invoices", "commune"),
-    search_fields=("code", "name", "guardians__last_name", "guardians__email", "children__first_name", "children__last_name"),
+    search_fields=("code", "name", "guardians__last_name", "guardians__email", "children__first_name", "children__last_name",
+                   "guardians__phone_mobile", "guardians__phone_home", "guardians__phone_work"),
     readonly_fields=("created_at", "updated_at"),
     inlines=[
         inline(Guardian, stacked=True, fields=(
@@ -99,6 +137,7 @@ register(
         inline(Contact, fields=("first_name", "last_name", "relationship", "phone", "may_pick_up", "is_emergency")),
     ],
     import_id_fields=("code",),
+    resource_mixins=[FamilyContactColumns],
     import_fields=(
         "code", "name", "address_line1", "address_line2", "postcode", "commune", "allocataire_regime",
         "allocataire_number", "paperless_invoices", "notes", "is_active",
