@@ -151,6 +151,14 @@ def test_only_staff_with_the_health_permission_open_the_certificate(client, agen
     assert client.get(url).status_code == 200
 
 
+def test_the_review_screen_links_the_certificate(client, agent, town):
+    absence = _pending(town)
+    client.force_login(agent, backend=BACKEND)
+    page = client.get(reverse("admin:families_absence_change", args=[absence.pk])).content.decode()
+    assert reverse("admin:families_absence_certificate", args=[absence.pk]) in page
+    assert "Certificat à vérifier" in page
+
+
 def test_agent_accepts_absences_from_the_admin_list(client, agent, town):
     absence = _pending(town)
     client.force_login(agent, backend=BACKEND)

@@ -42,7 +42,7 @@ class AbsenceForm(forms.Form):
             "En cas de maladie : photo ou PDF du certificat (PDF, JPEG, PNG ou HEIC, 10 Mo maximum)."
         ),
         widget=forms.ClearableFileInput(
-            attrs={"accept": ".pdf,.jpg,.jpeg,.png,.heic,application/pdf,image/*", "capture": "environment"}
+            attrs={"accept": ".pdf,.jpg,.jpeg,.png,.heic,application/pdf,image/*"}
         ),
     )
 
