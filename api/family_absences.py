@@ -60,7 +60,9 @@ class FamilyAbsenceSerializer(serializers.ModelSerializer):
 
 
 class FamilyAbsenceCreateSerializer(serializers.Serializer):
-    child = serializers.IntegerField(help_text=_("Identifiant de l'enfant (de votre dossier)."))
+    child = serializers.IntegerField(
+        min_value=1, max_value=2**63 - 1, help_text=_("Identifiant de l'enfant (de votre dossier).")
+    )
     start = serializers.DateField(help_text=_("Premier jour d'absence."))
     end = serializers.DateField(help_text=_("Dernier jour d'absence (inclus) ; 93 jours au plus."))
     reason = serializers.ChoiceField(choices=Absence.Reason.choices)

@@ -64,6 +64,7 @@ def test_another_familys_child_is_a_404(parent, town):
         ({"certificate": "exe"}, "certificate", "PDF ou une photo"),
         ({"reason": "vacances"}, "reason", ""),
         ({"start": "pas une date"}, "start", ""),
+        ({"child": "99999999999999999999"}, "child", ""),
     ],
 )
 def test_bad_input_is_a_400_with_field_errors(parent, town, overrides, field, message):

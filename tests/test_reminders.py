@@ -114,3 +114,10 @@ def test_the_cron_command_reports_what_it_sent(db):
     out = StringIO()
     call_command("send_reminders", stdout=out)
     assert out.getvalue().strip() == "0 rappel(s) envoyé(s)."
+
+
+def test_the_worker_task_sends_the_same_reminders(db):
+    from families.services.reminders import send_reminders_task
+
+    result = send_reminders_task.enqueue()
+    assert result.return_value == 0
