@@ -1,34 +1,22 @@
 """Family API: « Justifier une absence » — `GET`/`POST /api/v1/family/absences/` for the logged-in parent's family.
 
-The same service as the portal form (`families.services.absences.absence_declare`); a child of another family is
-a 404, bad input a 400 with field errors in French."""
+The same service as the portal form (`families.services.absences.absence_declare`) and the same family resolution
+as the rest of the family API (`api.family`); a child of another family is a 404, bad input a 400 with field
+errors in French."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, permissions, serializers, status
+from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from families.models import Absence, Child
+from api.family.serializers import iso_date
+from api.family.views import TAGS, FamilyAPIView
+from families.models import Absence
 from families.services import absences as absence_services
-from families.views.common import resolve_family
-
-
-class IsFamilyParent(permissions.BasePermission):
-    """A logged-in account with a family (a parent, or an agent at the guichet); the family is set on the request."""
-
-    message = _("Ce compte n'est rattaché à aucun dossier famille.")
-
-    def has_permission(self, request, view):
-        if not (request.user and request.user.is_authenticated):
-            return False
-        family, _guichet = resolve_family(request)
-        request.family = family
-        return family is not None
 
 
 class FamilyAbsenceSerializer(serializers.ModelSerializer):
@@ -63,8 +51,8 @@ class FamilyAbsenceCreateSerializer(serializers.Serializer):
     child = serializers.IntegerField(
         min_value=1, max_value=2**63 - 1, help_text=_("Identifiant de l'enfant (de votre dossier).")
     )
-    start = serializers.DateField(help_text=_("Premier jour d'absence."))
-    end = serializers.DateField(help_text=_("Dernier jour d'absence (inclus) ; 93 jours au plus."))
+    start = iso_date(help_text=_("Premier jour d'absence."))
+    end = iso_date(help_text=_("Dernier jour d'absence (inclus) ; 93 jours au plus."))
     reason = serializers.ChoiceField(choices=Absence.Reason.choices)
     comment = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
     certificate = serializers.FileField(
@@ -74,37 +62,33 @@ class FamilyAbsenceCreateSerializer(serializers.Serializer):
     )
 
 
-class FamilyAbsenceList(generics.ListCreateAPIView):
+class FamilyAbsenceList(FamilyAPIView):
     """The family's declared absences with their status, and the declaration of a new one."""
 
-    permission_classes = [IsFamilyParent]
     parser_classes = [MultiPartParser, FormParser, JSONParser]
-    serializer_class = FamilyAbsenceSerializer
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # OpenAPI generation: no request family
-            return Absence.objects.none()
-        return (
-            Absence.objects.filter(child__family=self.request.family)
+    @extend_schema(
+        tags=TAGS,
+        operation_id="family_absences_list",
+        summary=_("Les absences déclarées des enfants"),
+        responses={200: FamilyAbsenceSerializer(many=True)},
+    )
+    def get(self, request):
+        absences = (
+            Absence.objects.filter(child__family=request.family)
             .select_related("child")
             .order_by("-start_date", "-pk")
         )
+        return Response(FamilyAbsenceSerializer(absences, many=True).data)
 
     @extend_schema(
-        tags=["family"],
-        operation_id="family_absences_list",
-        summary="Mes absences déclarées",
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    @extend_schema(
-        tags=["family"],
+        tags=TAGS,
         operation_id="family_absences_create",
-        summary="Déclarer une absence",
-        description=(
+        summary=_("Déclarer une absence"),
+        description=_(
             "Avant la date limite d'annulation, les jours réservés sont annulés ; après (le matin même compris), "
-            "ils passent « absent » et, avec un certificat médical accepté par le service, « absence justifiée »."
+            "ils passent « absent » et, avec un certificat médical accepté par le service, « absence justifiée » "
+            "(jamais facturée). Erreurs : 400 {champ: [messages en français]}."
         ),
         request={
             "multipart/form-data": FamilyAbsenceCreateSerializer,
@@ -112,17 +96,15 @@ class FamilyAbsenceList(generics.ListCreateAPIView):
         },
         responses={
             201: FamilyAbsenceSerializer,
-            400: OpenApiResponse(description="Saisie invalide (erreurs par champ)."),
-            404: OpenApiResponse(description="Enfant inconnu dans ce dossier."),
+            400: OpenApiResponse(description=_("Saisie invalide : {champ: [messages]}.")),
+            404: OpenApiResponse(description=_("Enfant inconnu de la famille.")),
         },
     )
-    def post(self, request, *args, **kwargs):
+    def post(self, request):
         incoming = FamilyAbsenceCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        child = Child.objects.filter(pk=data["child"], family=request.family).select_related("family").first()
-        if child is None:
-            raise Http404
+        child = self.family_child(data["child"])
         try:
             absence = absence_services.absence_declare(
                 child=child,
@@ -136,4 +118,5 @@ class FamilyAbsenceList(generics.ListCreateAPIView):
         except ValidationError as exc:
             errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
             return Response(errors, status=status.HTTP_400_BAD_REQUEST)
+        self.log_guichet("family-absences (POST)")
         return Response(FamilyAbsenceSerializer(absence).data, status=status.HTTP_201_CREATED)

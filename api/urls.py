@@ -15,6 +15,7 @@ for crud in registry:
 
 urlpatterns = [
     path("v1/simulations/", include("api.simulations")),
+    path("v1/family/", include("api.family.urls")),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from .views import absences, accounts, agenda, documents, dossier, messaging
+from .views import planning as planning_views
 from .views.auth import PortalLoginView, PortalLogoutView
 from .views.home import portal_home
 
@@ -51,6 +52,11 @@ urlpatterns = [
     path("messagerie/<int:conversation_id>/", messaging.conversation_detail, name="conversation"),
     path("messagerie/<int:conversation_id>/pieces-jointes/<int:message_id>/", messaging.attachment_download,
          name="attachment"),
+    # Gérer mes réservations (planning)
+    path("reservations/", planning_views.planning, name="planning"),
+    path("reservations/recapitulatif/", planning_views.planning_recap, name="planning_recap"),
+    path("reservations/confirmation/", planning_views.planning_done, name="planning_done"),
+    path("reservations/modification-avancee/", planning_views.planning_advanced, name="planning_advanced"),
     # Absences, agenda, abonnement calendrier
     path("absences/", absences.absences, name="absences"),
     path("absences/<int:absence_id>/certificat/", absences.absence_certificate, name="absence_certificate"),

@@ -98,7 +98,7 @@ def test_parent_lists_only_their_familys_absences(parent, town):
     )
     response = parent.get(URL)
     assert response.status_code == 200
-    results = response.json()["results"]
+    results = response.json()
     assert [(r["id"], r["status"], r["status_label"]) for r in results] == [
         (mine.pk, "pending", "Certificat à vérifier")
     ]

@@ -18,23 +18,23 @@ def schema():
     return SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"]
 
 
-def test_activity_deadline_time_is_sent_as_hh_mm_and_the_schema_says_so(client, agent, small_town, schema):
+def test_activity_add_deadline_time_is_sent_as_hh_mm_and_the_schema_says_so(client, agent, small_town, schema):
     client.force_login(agent)
     activity = client.get(f"/api/v1/activities/{small_town['canteen'].pk}/").json()
-    assert activity["deadline_time"] == "10:00"
-    field = schema["Activity"]["properties"]["deadline_time"]
+    assert activity["add_deadline_time"] == "10:00"
+    field = schema["Activity"]["properties"]["add_deadline_time"]
     assert "format" not in field  # OpenAPI/RFC 3339 `time` needs an offset: not what we send
-    assert re.match(field["pattern"], activity["deadline_time"])
+    assert re.match(field["pattern"], activity["add_deadline_time"])
 
 
-def test_agent_sets_a_deadline_time_as_hh_mm(client, agent, small_town):
+def test_agent_sets_a_add_deadline_time_as_hh_mm(client, agent, small_town):
     client.force_login(agent)
     url = f"/api/v1/activities/{small_town['canteen'].pk}/"
-    response = client.patch(url, {"deadline_time": "12:30"}, content_type="application/json")
+    response = client.patch(url, {"add_deadline_time": "12:30"}, content_type="application/json")
     assert response.status_code == 200, response.content
-    assert response.json()["deadline_time"] == "12:30"
+    assert response.json()["add_deadline_time"] == "12:30"
     small_town["canteen"].refresh_from_db()
-    assert small_town["canteen"].deadline_time == time(12, 30)
+    assert small_town["canteen"].add_deadline_time == time(12, 30)
 
 
 def test_birth_date_before_1900_is_refused_in_french(client, agent, small_town):

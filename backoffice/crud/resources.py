@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 from import_export import fields, instance_loaders, resources, widgets
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from backoffice.sanitising import strip_control_characters_before_save
+
 if TYPE_CHECKING:
     from .engine import Crud
 
@@ -526,6 +528,8 @@ class CrudModelResource(resources.ModelResource):
         )
 
     def save_instance(self, instance, is_create, row, **kwargs):
+        # Bulk writes send no `pre_save`: strip control characters here as the signal does for every other save.
+        strip_control_characters_before_save(sender=type(instance), instance=instance)
         if is_create and self._needs_own_save(instance):
             self.before_save_instance(instance, row, **kwargs)
             if self._is_using_transactions(kwargs) or not self._is_dry_run(kwargs):

@@ -448,6 +448,32 @@ def bookings_from_enrolment(*, enrolment: Enrolment, by, now: datetime | None = 
     return bookings_apply(child_changes=changes, by=by, as_staff=True, now=now, all_or_nothing=False)
 
 
+def changes_exclusive_conflicts(*, child_changes: list[Change]) -> list[Refusal]:
+    """Two units of the same exclusive group (one meal type per day) asked for the same child and day in one
+    batch: the request contradicts itself, so each such change is refused (pure, no query)."""
+    groups: dict[tuple, list[Change]] = defaultdict(list)
+    for change in child_changes:
+        if change.action == BookingAction.ADD and change.unit.exclusive_group:
+            groups[
+                (change.child.pk, change.unit.activity_id, change.unit.exclusive_group, change.day)
+            ].append(change)
+    refusals = []
+    for same in groups.values():
+        if len({c.unit.pk for c in same}) < 2:
+            continue
+        labels = _(" ou ").join(c.unit.label for c in same)
+        for change in same:
+            refusals.append(
+                Refusal(
+                    change=change,
+                    code="exclusive",
+                    message=_("Un seul choix possible le %(day)s : %(units)s.")
+                    % {"day": french_date(change.day), "units": labels},
+                )
+            )
+    return refusals
+
+
 # --- Attendance set from a declared absence (absences) --------------------------------------------------------------
 
 
