@@ -58,3 +58,13 @@ def test_revoking_stops_the_feed(client, small_town, feed):
 
 def test_an_unknown_token_is_a_404(client, db):
     assert client.get(reverse("portal:calendar_feed", args=["devine"])).status_code == 404
+
+
+def test_the_planning_links_the_calendar_subscription_and_the_absence_form(client, small_town):
+    from tests.factories import AcceptedEnrolmentFactory
+
+    AcceptedEnrolmentFactory(child=small_town["lea"], activity=small_town["canteen"])
+    client.force_login(small_town["martin_parent"].user, backend=BACKEND)
+    page = client.get(reverse("portal:planning")).content.decode()
+    assert f"{reverse('portal:account')}#calendar-title" in page
+    assert reverse("portal:absences") in page
