@@ -6,6 +6,8 @@ from rest_framework.routers import DefaultRouter
 
 from backoffice.crud import registry
 
+from . import family_absences
+
 router = DefaultRouter()
 for crud in registry:
     if crud.viewset_class is not None:
@@ -18,6 +20,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    path("v1/family/absences/", family_absences.FamilyAbsenceList.as_view(), name="family-absences"),
 ]
 
 # Staff roll call, counts and bulk cancellation (api/staff_attendance.py).

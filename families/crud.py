@@ -558,3 +558,39 @@ register(
     list_select_related=("family", "agent"),
     api=False,
 )
+
+# --- Absences (justifier une absence): reviewed by staff, the certificate is health data ---------------------------
+
+from backoffice.crud.sensitive import protect  # noqa: E402
+
+from .health import HEALTH_PERMISSION  # noqa: E402
+from .models import Absence  # noqa: E402
+from .services import absences as absence_services  # noqa: E402
+from .views.absences import AbsenceAdminMixin  # noqa: E402
+
+protect(Absence, permission=HEALTH_PERMISSION, fields=("certificate", "certificate_name", "certificate_type"))
+
+register(
+    Absence,
+    api_name="absences",
+    admin_mixins=[SensitiveAdminMixin, AbsenceAdminMixin],
+    viewset_mixins=[SensitiveViewSetMixin],
+    list_display=("start_date", "end_date", "child", "reason", "status", "absent_days", "created_at"),
+    list_display_links=("start_date", "child"),
+    list_filter=("status", "reason"),
+    search_fields=("child__last_name", "child__first_name", "child__family__code"),
+    date_hierarchy="start_date",
+    list_select_related=("child",),
+    actions=[
+        CrudAction(name="accept", label=_("Accepter les justificatifs d'absence"),
+                   run=lambda obj, by: absence_services.absence_accept(absence=obj, by=by),
+                   description=_("Accepte l'absence : les jours absents deviennent « absence justifiée », "
+                                 "jamais facturés.")),
+        CrudAction(name="reject", label=_("Refuser les justificatifs d'absence"), reason=True,
+                   run=lambda obj, by, reason: absence_services.absence_reject(absence=obj, by=by, reason=reason),
+                   description=_("Refuse le justificatif avec un motif (`reason`, obligatoire) lu par la famille ; "
+                                 "les jours restent « absent ».")),
+    ],
+    api_exclude=("certificate",),
+    api_select_related=("child",),
+)

@@ -89,3 +89,16 @@ register(
         order=45,
     )
 )
+# Absences (justifier une absence): certificates waiting for a decision.
+from families.models import Absence  # noqa: E402
+
+register(
+    Queue(
+        _("Absences à justifier"),
+        count=lambda: Absence.objects.filter(status=Absence.Status.PENDING).count(),
+        url_name="admin:families_absence_changelist",
+        query=f"status__exact={Absence.Status.PENDING}",
+        permission="families.view_absence",
+        order=50,
+    )
+)

@@ -1,5 +1,6 @@
 """Models of the families app, split by concern."""
 
+from .absence import Absence, CalendarFeed, ReminderSent
 from .attendance import ClosureBooking, RollCall
 from .booking import Booking, Closure
 from .catalogue import Activity, ActivityKind, ClassLevel, DeadlineKind, School, Unit, Weekday
@@ -20,6 +21,9 @@ from .portal import (
 __all__ = [
     "ClosureBooking",
     "RollCall",
+    "Absence",
+    "CalendarFeed",
+    "ReminderSent",
     "Booking",
     "Closure",
     "Weekday",

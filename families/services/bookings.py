@@ -472,3 +472,25 @@ def changes_exclusive_conflicts(*, child_changes: list[Change]) -> list[Refusal]
                 )
             )
     return refusals
+
+
+# --- Attendance set from a declared absence (absences) --------------------------------------------------------------
+
+
+def bookings_set_attendance(*, bookings: list[Booking], attendance: str, by, reason: str) -> list[Booking]:
+    """Set the présence of reserved `bookings` (absent, absence justifiée…), each change kept in their history."""
+    changed = [b for b in bookings if b.state == State.RESERVED and b.attendance != attendance]
+    if not changed:
+        return []
+    stamp = timezone.now()
+    for booking in changed:
+        booking.attendance, booking.updated_by, booking.updated_at = attendance, by, stamp
+    bulk_update_with_history(
+        changed, Booking, ["attendance", "updated_by", "updated_at"], default_user=by, default_change_reason=reason
+    )
+    return changed
+
+
+def bookings_mark_absent(*, bookings: list[Booking], by, reason: str) -> list[Booking]:
+    """Reserved days the child will miss after the délai d'annulation: « absent » (billed until justified)."""
+    return bookings_set_attendance(bookings=bookings, attendance=Booking.Attendance.ABSENT, by=by, reason=reason)
