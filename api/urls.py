@@ -18,3 +18,5 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
 ]
+
+urlpatterns += [path("v1/family/invoices/", include("api.family_invoices"))]

@@ -719,7 +719,7 @@ def invoice_balance(invoice) -> Decimal:
     credited = getattr(invoice, "credited", None)
     if credited is None:
         credited = invoice.credit_notes.aggregate(s=Sum("amount"))["s"] or ZERO
-    return total - credited - invoice_paid(invoice)
+    return (total - credited - invoice_paid(invoice)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def invoice_status_label(invoice) -> str:
@@ -736,3 +736,10 @@ def family_invoices(*, family):
         .exclude(status=Invoice.Status.DRAFT)
         .order_by("-issued_on", "-number")
     ).prefetch_related("lines", "credit_notes")
+
+
+@transaction.atomic
+def family_paperless_set(*, family, paperless: bool, by) -> None:
+    """Opt in or out of the facture dématérialisée (email only, no paper from the next invoice)."""
+    family.paperless_invoices = paperless
+    family.save(update_fields=["paperless_invoices", "updated_at"])
