@@ -32,7 +32,9 @@ def euros(value: Decimal) -> str:
 
 
 def long_date(day: date) -> str:
-    return formats.date_format(day, "j F Y")
+    """« 1er janvier 2027 », « 2 décembre 2026 »."""
+    text = formats.date_format(day, "j F Y")
+    return f"1er{text[1:]}" if day.day == 1 else text
 
 
 def month_label(day: date) -> str:
