@@ -38,7 +38,7 @@ from billing.models import (
 )
 from billing.services.numbering import number_take
 from billing.services.tariffs import FamilyContext, situation_is_billed, unit_price
-from families.models import Booking, Child, Guardian
+from families.models import Booking, Child, Family, Guardian, Unit
 
 logger = logging.getLogger(__name__)
 
@@ -127,6 +127,9 @@ class PricingData:
     rules: dict[int, ActivityBillingRule] = field(default_factory=dict)
     quotients: dict[int, list[FamilyQuotient]] = field(default_factory=dict)
     children: dict[int, list[Child]] = field(default_factory=dict)
+    child_by_id: dict[int, Child] = field(default_factory=dict)
+    units: dict[int, Unit] = field(default_factory=dict)
+    _prices: dict[tuple, object] = field(default_factory=dict)
 
     @classmethod
     def load(
@@ -147,7 +150,16 @@ class PricingData:
             "birth_date", "first_name", "pk"
         ):
             data.children.setdefault(child.family_id, []).append(child)
+            data.child_by_id[child.pk] = child
+        data.units = Unit.objects.select_related("activity").in_bulk(unit_ids)
         return data
+
+    def price(self, tariff: Tariff, ctx: FamilyContext):
+        # Many days share a tariff and a context: price each pair once.
+        key = (tariff.pk, ctx)
+        if key not in self._prices:
+            self._prices[key] = unit_price(tariff=tariff, family_context=ctx)
+        return self._prices[key]
 
     def tariff(self, unit_id: int, day: date) -> Tariff | None:
         for tariff in self.tariffs.get(unit_id, []):
@@ -242,7 +254,8 @@ def price_bookings(
         situation = booking_situation(booking)
         if situation is None:
             continue
-        activity = booking.unit.activity
+        unit = data.units[booking.unit_id]
+        activity = unit.activity
         if not situation_is_billed(situation=situation, rule=data.rules.get(activity.pk)):
             continue
         tariff = data.tariff(booking.unit_id, booking.date)
@@ -251,7 +264,7 @@ def price_bookings(
                 Anomaly(
                     ANOMALY_NO_TARIFF,
                     _("%(unit)s : aucun tarif en vigueur le %(day)s (jour non facturé).")
-                    % {"unit": booking.unit.label, "day": booking.date.strftime("%d/%m/%Y")},
+                    % {"unit": unit.label, "day": booking.date.strftime("%d/%m/%Y")},
                 )
             )
             continue
@@ -261,13 +274,17 @@ def price_bookings(
             day=booking.date,
             unreserved=situation == BillingSituation.PRESENT_UNRESERVED,
         )
-        price = unit_price(tariff=tariff, family_context=ctx)
+        price = data.price(tariff, ctx)
         rule = " ; ".join(r for r in (price.rule, _situation_rule(situation)) if r)
         kind = InvoiceLine.Kind.CARRY if booking.date < period_start else InvoiceLine.Kind.CHARGE
         key = (booking.child_id, booking.unit_id, kind, price.amount, rule)
         if key not in groups:
             groups[key] = LineDraft(
-                kind=kind, child=booking.child, unit=booking.unit, unit_price=price.amount, rule=rule
+                kind=kind,
+                child=data.child_by_id[booking.child_id],
+                unit=unit,
+                unit_price=price.amount,
+                rule=rule,
             )
         groups[key].bookings.append(booking)
     return list(groups.values()), anomalies
@@ -364,8 +381,11 @@ def _candidate_bookings(*, activity_ids, since: date, until: date, family_ids=No
             attendance__in=[Booking.Attendance.UNKNOWN, Booking.Attendance.ABSENT],
         )
         .filter(~Exists(active_link))
-        .select_related("child__family", "unit__activity")
         .order_by("child__family_id", "child_id", "date", "unit_id")
+        # Light rows, not model instances: a town's month is tens of thousands of bookings.
+        .values_list(
+            "pk", "child_id", "unit_id", "date", "state", "attendance", "child__family_id", named=True
+        )
     )
     if family_ids is not None:
         qs = qs.filter(child__family_id__in=family_ids)
@@ -415,15 +435,16 @@ def invoice_run_prepare(*, run: InvoiceRun, today: date | None = None) -> Invoic
     by_family: dict[int, list[Booking]] = defaultdict(list)
     families = {}
     for booking in bookings:
-        by_family[booking.child.family_id].append(booking)
-        families[booking.child.family_id] = booking.child.family
+        by_family[booking.child__family_id].append(booking)
+        families[booking.child__family_id] = None
     links_by_family: dict[int, list[BilledBooking]] = defaultdict(list)
     for link in links:
         links_by_family[link.booking.child.family_id].append(link)
         families[link.booking.child.family_id] = link.booking.child.family
+    families.update(Family.objects.in_bulk([pk for pk, family in families.items() if family is None]))
     data = PricingData.load(
         family_ids=families.keys(),
-        unit_ids=[b.unit_id for b in bookings] + [link.booking.unit_id for link in links],
+        unit_ids={b.unit_id for b in bookings} | {link.booking.unit_id for link in links},
         activity_ids=activity_ids,
     )
     payers = _billing_guardians(families.keys())
@@ -438,7 +459,7 @@ def invoice_run_prepare(*, run: InvoiceRun, today: date | None = None) -> Invoic
             and booking.attendance == Booking.Attendance.UNKNOWN
             and booking.date <= today
         ):
-            open_days[(booking.unit.activity.name, booking.date)] += 1
+            open_days[(data.units[booking.unit_id].activity.name, booking.date)] += 1
     for (activity_name, day), count in sorted(open_days.items(), key=lambda item: (item[0][1], item[0][0])):
         anomalies.append(
             Anomaly(
@@ -541,7 +562,7 @@ def invoice_run_prepare(*, run: InvoiceRun, today: date | None = None) -> Invoic
                 link_rows.append(
                     BilledBooking(
                         line=saved,
-                        booking=booking,
+                        booking_id=booking.pk,
                         reversal=line.reversal,
                         amount=line.unit_price if not line.reversal else -line.unit_price,
                     )
