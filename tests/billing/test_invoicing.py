@@ -1,6 +1,6 @@
 """The régisseur's monthly invoicing: drafts from bookings and attendance, preview, issue, re-runs, estimate."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -8,6 +8,8 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.test import override_settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from billing.models import (
     ActivityBillingRule,
@@ -254,3 +256,33 @@ def test_command_refuses_a_malformed_month(db):
 def test_a_run_needs_an_activity(regisseur):
     with pytest.raises(ValidationError):
         invoice_run_create(period=NOV, activities=[], by=regisseur)
+
+
+ATTENDANCE = [
+    Booking.Attendance.UNKNOWN,
+    Booking.Attendance.PRESENT,
+    Booking.Attendance.ABSENT,
+    Booking.Attendance.EXCUSED,
+]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(days=st.lists(st.sampled_from(ATTENDANCE), min_size=1, max_size=20))
+@pytest.mark.django_db
+def test_an_invoice_total_is_the_sum_of_its_lines_and_of_its_billed_days(canteen, dupont, regisseur, days):
+    Invoice.objects.all().delete()
+    Booking.objects.all().delete()
+    child = ChildFactory(family=dupont)
+    for offset, attendance in enumerate(days):
+        book(child, canteen, date(2026, 11, 2) + timedelta(days=offset), attendance=attendance)
+    billed = sum(1 for a in days if a != Booking.Attendance.EXCUSED)
+
+    with override_settings(PORTAIL_INVOICE_MINIMUM="0"):
+        run = run_month(canteen, by=regisseur)
+
+    invoice = Invoice.objects.filter(run=run).first()
+    total = invoice.lines_total() if invoice else D("0")
+    assert total == D("3.35") * billed
+    if invoice:
+        assert all(line.amount == line.quantity * line.unit_price for line in invoice.lines.all())
+        assert BilledBooking.objects.filter(line__invoice=invoice).count() == billed
