@@ -44,3 +44,5 @@ urlpatterns += [
         name="staff-bulk-cancel-revert",
     ),
 ]
+
+urlpatterns += [path("v1/family/invoices/", include("api.family_invoices"))]

@@ -12,6 +12,7 @@ from cms import views as cms_views
 from cms.feeds import NewsAtomFeed, NewsRssFeed
 
 urlpatterns = [
+    path("gestion/facturation/", include("billing.staff.urls")),
     path("gestion/", include("families.staff.urls")),  # staff screens (appel, effectifs…), before the admin
     path("gestion/", backoffice_site.urls),
     path("cms/", include(wagtailadmin_urls)),

@@ -131,3 +131,69 @@ register(
     api_select_related=("school",),
     filterset_fields={"school": ["exact"], "commune": ["exact"], "street_key": ["exact", "icontains"]},
 )
+
+
+# --- Invoicing (money: read-only, plus named actions that call their service) -------------------------------------
+
+from django.utils.translation import gettext_lazy as _  # noqa: E402
+
+from backoffice.crud.engine import CrudAction  # noqa: E402
+
+from .models import CreditNote, Invoice, InvoiceRun  # noqa: E402
+from .services import credit_notes as credit_note_services  # noqa: E402
+from .services import invoicing as invoicing_services  # noqa: E402
+
+register(
+    InvoiceRun,
+    api_name="invoice-runs",
+    list_display=("period", "status", "done_steps", "total_steps", "created_by", "created_at", "issued_at"),
+    list_filter=("status",),
+    list_select_related=("created_by",),
+    api_select_related=("created_by",),
+    api_prefetch_related=("activities",),
+    filterset_fields={"period": ["exact", "gte", "lte"], "status": ["exact"]},
+    actions=[
+        CrudAction(
+            name="issue",
+            label=_("Émettre les factures de la facturation"),
+            run=lambda obj, by: invoicing_services.invoice_run_start_issue(run=obj, by=by),
+            description=_(
+                "Émet les brouillons d'une facturation prête : numéros, PDF, e-mails aux familles (en arrière-plan)."
+            ),
+        ),
+    ],
+)
+
+register(
+    Invoice,
+    api_name="invoices",
+    list_display=("number", "family", "period", "status", "issued_on", "due_on", "paperless"),
+    list_filter=("status", "paperless", "period"),
+    search_fields=("number", "family__code", "family__name"),
+    list_select_related=("family", "payer", "run"),
+    api_select_related=("family", "payer", "run"),
+    filterset_fields={"family": ["exact"], "status": ["exact"], "period": ["exact", "gte", "lte"]},
+    actions=[
+        CrudAction(
+            name="cancel",
+            label=_("Annuler par un avoir total"),
+            reason=True,
+            run=lambda obj, by, reason: credit_note_services.invoice_cancel(
+                invoice=obj, reason=reason, by=by
+            ),
+            description=_(
+                "Annule une facture émise par un avoir de tout son reste ; motif (`reason`) obligatoire."
+            ),
+        ),
+    ],
+)
+
+register(
+    CreditNote,
+    api_name="credit-notes",
+    list_display=("number", "invoice", "amount", "reason", "issued_on", "created_by"),
+    search_fields=("number", "invoice__number", "invoice__family__code"),
+    list_select_related=("invoice", "created_by"),
+    api_select_related=("invoice", "created_by"),
+    filterset_fields={"invoice": ["exact"], "issued_on": ["gte", "lte"]},
+)
