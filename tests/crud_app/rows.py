@@ -15,6 +15,11 @@ from django.utils import timezone
 
 _counter = itertools.count(1)
 
+# Values a check constraint needs that the field's type alone cannot tell (a flat tariff has a price).
+OVERRIDES: dict[str, dict[str, object]] = {
+    "billing.Tariff": {"price": Decimal("3.40")},
+}
+
 
 def build_rows(model: type[models.Model], n: int, *, batch_size: int = 1000) -> list[models.Model]:
     """`n` saved rows of `model` (with `bulk_create`), each with its own related rows."""
@@ -31,6 +36,10 @@ def build_rows(model: type[models.Model], n: int, *, batch_size: int = 1000) -> 
             values[f.name] = related
             continue
         if f.has_default() and not f.unique:
+            continue
+        override = OVERRIDES.get(model._meta.label, {})
+        if f.name in override:
+            values[f.name] = [override[f.name]] * n
             continue
         values[f.name] = [_value(f) for _ in range(n)]
     objs = [model(**{name: column[i] for name, column in values.items()}) for i in range(n)]
