@@ -67,7 +67,7 @@ format: install
 
 # The source is French: msgen copies each msgid into its msgstr, so the catalogue is complete and towns can edit it.
 messages: install
-	$(PY) manage.py makemessages -l fr --no-fuzzy-matching --ignore=.venv --ignore=node_modules --ignore=var --ignore=tests
+	$(PY) manage.py makemessages -l fr --ignore=.venv --ignore=node_modules --ignore=var --ignore=tests
 	msgen locale/fr/LC_MESSAGES/django.po -o locale/fr/LC_MESSAGES/django.po
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
 
