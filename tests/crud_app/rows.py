@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 
 _counter = itertools.count(1)
+_small_counter = itertools.count(1)  # unique small integers stay under PostgreSQL's smallint limit
 
 # Values a check constraint needs that the field's type alone cannot tell (a flat tariff has a price).
 OVERRIDES: dict[str, dict[str, object]] = {
@@ -64,6 +65,8 @@ def _value(f: models.Field):
         return str(k)[-f.max_length :] if f.max_length else str(k)
     if isinstance(f, models.BooleanField):
         return False
+    if isinstance(f, models.SmallIntegerField | models.PositiveSmallIntegerField):
+        return next(_small_counter) % 32000 + 1 if f.unique else 1
     if isinstance(f, models.IntegerField):
         return k if f.unique else 1
     if isinstance(f, models.DecimalField):
