@@ -22,7 +22,9 @@ def test_staff_api_answers_400_to_a_huge_allergen_id(client, agent, small_town):
     client.force_login(agent)
     response = client.get(f"/api/v1/children/?allergens={HUGE_ID}")
     assert response.status_code == 400
-    assert "hors des limites" in response.json()["detail"]
+    # SQLite overflows (« hors des limites », handled by the API); PostgreSQL's filter refuses the unknown id first.
+    text = response.content.decode()
+    assert "hors des limites" in text or "Sélectionnez un choix valide" in text
 
 
 def test_staff_api_answers_400_to_a_huge_school_id(client, agent, small_town):

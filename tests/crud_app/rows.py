@@ -66,7 +66,7 @@ def _value(f: models.Field):
     if isinstance(f, models.BooleanField):
         return False
     if isinstance(f, models.SmallIntegerField | models.PositiveSmallIntegerField):
-        return next(_small_counter) % 32000 + 1 if f.unique else 1
+        return next(_small_counter) % 30000 + 1000 if f.unique else 1
     if isinstance(f, models.IntegerField):
         return k if f.unique else 1
     if isinstance(f, models.DecimalField):
