@@ -80,10 +80,14 @@ def test_bookings_keep_the_rules(seeded, db):
 
 def test_past_days_were_called_and_coming_days_are_not(seeded, db):
     past = Counter(
-        Booking.objects.filter(state=Booking.State.RESERVED, date__lt=TODAY).values_list("attendance", flat=True)
+        Booking.objects.filter(state=Booking.State.RESERVED, date__lt=TODAY).values_list(
+            "attendance", flat=True
+        )
     )
     assert past[Booking.Attendance.UNKNOWN] == 0
-    assert past[Booking.Attendance.PRESENT] > 20 * (past[Booking.Attendance.ABSENT] + past[Booking.Attendance.EXCUSED])
+    assert past[Booking.Attendance.PRESENT] > 20 * (
+        past[Booking.Attendance.ABSENT] + past[Booking.Attendance.EXCUSED]
+    )
     assert past[Booking.Attendance.ABSENT] > 0 and past[Booking.Attendance.EXCUSED] > 0
     coming = Booking.objects.filter(date__gte=TODAY)
     assert coming.exists()
@@ -91,8 +95,9 @@ def test_past_days_were_called_and_coming_days_are_not(seeded, db):
 
 
 def test_christmas_centre_has_full_days_with_a_waiting_list_and_is_never_overbooked(seeded, db):
-    journee = Unit.objects.get(activity__kind=ActivityKind.VACANCES, activity__period_start=date(2026, 12, 19),
-                               code="journee")
+    journee = Unit.objects.get(
+        activity__kind=ActivityKind.VACANCES, activity__period_start=date(2026, 12, 19), code="journee"
+    )
     assert journee.capacity == demo_town.CHRISTMAS_PLACES
     per_day = {
         (row["date"], row["state"]): row["n"]
@@ -119,7 +124,9 @@ def test_demo_parent_sees_a_lived_in_planning(seeded, db):
         assert past.filter(date__lt=date(2026, 10, 1)).exists()  # since the first day of school
         assert past.filter(attendance=Booking.Attendance.PRESENT).exists()
         planning = child_planning(
-            child=child, start=TODAY, end=TODAY + timedelta(weeks=5),
+            child=child,
+            start=TODAY,
+            end=TODAY + timedelta(weeks=5),
             now=datetime.combine(TODAY, time(8), tzinfo=PARIS),
         )
         meals = [cell for cell in planning if cell.unit.exclusive_group == "repas"]
@@ -132,7 +139,9 @@ def test_demo_parent_sees_a_lived_in_planning(seeded, db):
     lea = family_children["Léa"]
     assert lea.bookings.filter(unit__code="accueil-soir", state=Booking.State.RESERVED).exists()
     hugo_meals = set(
-        family_children["Hugo"].bookings.filter(state=Booking.State.RESERVED).values_list("unit__code", flat=True)
+        family_children["Hugo"]
+        .bookings.filter(state=Booking.State.RESERVED)
+        .values_list("unit__code", flat=True)
     )
     assert {"repas-classique", "repas-vegetarien"} <= hugo_meals
 

@@ -34,9 +34,18 @@ SCHOOL_DAYS = (MON, TUE, THU, FRI)
 
 # The demo parent's children (by first name): meal unit per weekday, morning and evening weekdays.
 DUBOIS_PLANNING = {
-    "Léa": {"meal": dict.fromkeys(SCHOOL_DAYS, "repas-classique"), "matin": (TUE, FRI), "soir": (MON, TUE, THU)},
+    "Léa": {
+        "meal": dict.fromkeys(SCHOOL_DAYS, "repas-classique"),
+        "matin": (TUE, FRI),
+        "soir": (MON, TUE, THU),
+    },
     "Hugo": {
-        "meal": {MON: "repas-classique", TUE: "repas-classique", THU: "repas-classique", FRI: "repas-vegetarien"},
+        "meal": {
+            MON: "repas-classique",
+            TUE: "repas-classique",
+            THU: "repas-classique",
+            FRI: "repas-vegetarien",
+        },
         "matin": (),
         "soir": (MON, THU),
     },
@@ -49,13 +58,20 @@ DUBOIS_FREE_WEEKDAY = FRI
 def _enrol(children: Iterable[Child], activity: Activity, today: date) -> None:
     """Accepted inscriptions from the start of the period (existing ones are left as they are)."""
     have = set(
-        Enrolment.objects.filter(activity=activity, status__in=Enrolment.ACTIVE).values_list("child_id", flat=True)
+        Enrolment.objects.filter(activity=activity, status__in=Enrolment.ACTIVE).values_list(
+            "child_id", flat=True
+        )
     )
     decided = timezone.make_aware(datetime.combine(activity.period_start - timedelta(days=20), time(10)))
     Enrolment.objects.bulk_create(
         [
-            Enrolment(child=c, activity=activity, status=Enrolment.Status.ACCEPTED, start_date=activity.period_start,
-                      decided_at=decided)
+            Enrolment(
+                child=c,
+                activity=activity,
+                status=Enrolment.Status.ACCEPTED,
+                start_date=activity.period_start,
+                decided_at=decided,
+            )
             for c in children
             if c.pk not in have
         ]
@@ -74,7 +90,10 @@ def _school_year_changes(children: list[Child], *, canteen, periscolaire, mercre
     end = min(today + HORIZON, canteen.period_end)
     school_days = activity_open_days(activity=canteen, start=canteen.period_start, end=end)
     wednesdays = activity_open_days(activity=mercredi, start=mercredi.period_start, end=end)
-    units = {(u.activity_id, u.code): u for u in Unit.objects.filter(activity__in=[canteen, periscolaire, mercredi])}
+    units = {
+        (u.activity_id, u.code): u
+        for u in Unit.objects.filter(activity__in=[canteen, periscolaire, mercredi])
+    }
     meal_units = {code: units[(canteen.pk, code)] for code in ("repas-classique", "repas-vegetarien")}
     matin, soir = units[(periscolaire.pk, "accueil-matin")], units[(periscolaire.pk, "accueil-soir")]
     journee = units[(mercredi.pk, "journee")]
@@ -101,7 +120,11 @@ def _school_year_changes(children: list[Child], *, canteen, periscolaire, mercre
         if wednesday:
             enrolled["mercredi"].append(child)
         for day in school_days if dubois is not None else [d for d in school_days if d >= OTHERS_FROM]:
-            if dubois is not None and day >= today + DUBOIS_FREE_AFTER and day.weekday() == DUBOIS_FREE_WEEKDAY:
+            if (
+                dubois is not None
+                and day >= today + DUBOIS_FREE_AFTER
+                and day.weekday() == DUBOIS_FREE_WEEKDAY
+            ):
                 continue
             meal = meals.get(day.weekday())
             if meal is None:
@@ -112,7 +135,9 @@ def _school_year_changes(children: list[Child], *, canteen, periscolaire, mercre
             if day.weekday() in evenings:
                 changes.append(Change(child=child, unit=soir, day=day))
         if wednesday:
-            changes += [Change(child=child, unit=journee, day=day) for day in wednesdays if day >= OTHERS_FROM]
+            changes += [
+                Change(child=child, unit=journee, day=day) for day in wednesdays if day >= OTHERS_FROM
+            ]
     _enrol(enrolled["canteen"], canteen, today)
     _enrol(enrolled["periscolaire"], periscolaire, today)
     _enrol(enrolled["mercredi"], mercredi, today)
@@ -144,7 +169,7 @@ def _presences(today: date, rng) -> None:
     ids = list(past.order_by("date", "child_id", "unit_id").values_list("pk", flat=True))
     absent = [pk for pk in ids if rng.random() < 0.04]
     excused = absent[: len(absent) // 3]
-    Booking.objects.filter(pk__in=absent[len(excused):]).update(attendance=Booking.Attendance.ABSENT)
+    Booking.objects.filter(pk__in=absent[len(excused) :]).update(attendance=Booking.Attendance.ABSENT)
     Booking.objects.filter(pk__in=excused).update(attendance=Booking.Attendance.EXCUSED)
 
 
@@ -153,8 +178,9 @@ def ensure_bookings(*, today: date, all_families: bool = True) -> dict[str, int]
 
     `all_families=False` books the demo parent's family only (large bulk-built towns).
     """
-    canteen = Activity.objects.filter(kind=ActivityKind.RESTAURATION, period_start__lte=today,
-                                      period_end__gte=today).first()
+    canteen = Activity.objects.filter(
+        kind=ActivityKind.RESTAURATION, period_start__lte=today, period_end__gte=today
+    ).first()
     if canteen is None or Booking.objects.filter(unit__activity=canteen).exists():
         return {}
     periscolaire = Activity.objects.get(kind=ActivityKind.PERISCOLAIRE, period_start=canteen.period_start)
@@ -166,14 +192,18 @@ def ensure_bookings(*, today: date, all_families: bool = True) -> dict[str, int]
     children = list(children)
     rng = random.Random(SEED + 7)
     with transaction.atomic():
-        changes = _school_year_changes(children, canteen=canteen, periscolaire=periscolaire, mercredi=mercredi,
-                                       today=today, rng=rng)
+        changes = _school_year_changes(
+            children, canteen=canteen, periscolaire=periscolaire, mercredi=mercredi, today=today, rng=rng
+        )
         _apply(changes, agent)
         if all_families:
-            centres = list(Activity.objects.filter(
-                kind=ActivityKind.VACANCES, period_start__gte=canteen.period_start,
-                period_start__lte=today + HORIZON,
-            ).order_by("period_start"))
+            centres = list(
+                Activity.objects.filter(
+                    kind=ActivityKind.VACANCES,
+                    period_start__gte=canteen.period_start,
+                    period_start__lte=today + HORIZON,
+                ).order_by("period_start")
+            )
             _apply(_holiday_changes(children, centres, rng=rng, today=today), agent)
         _presences(today, rng)
     counts = dict.fromkeys(Booking.State.values, 0)

@@ -50,8 +50,15 @@ def _town(families: int) -> tuple[list[Child], list[Unit], object]:
     Child.objects.update(health_form_confirmed_on=date(2026, 8, 28))
     canteen = Activity.objects.get(kind=ActivityKind.RESTAURATION)
     Enrolment.objects.bulk_create(
-        [Enrolment(child_id=pk, activity=canteen, status=Enrolment.Status.ACCEPTED, start_date=canteen.period_start)
-         for pk in Child.objects.values_list("pk", flat=True)],
+        [
+            Enrolment(
+                child_id=pk,
+                activity=canteen,
+                status=Enrolment.Status.ACCEPTED,
+                start_date=canteen.period_start,
+            )
+            for pk in Child.objects.values_list("pk", flat=True)
+        ],
         batch_size=2000,
     )
     units = list(canteen.units.order_by("code"))  # repas-classique, repas-vegetarien
@@ -70,12 +77,19 @@ def _book_month(children, units, parent) -> dict:
             unit = units[i % 7 == 0]  # one child in seven eats vegetarian
             result = bookings_apply(
                 child_changes=[Change(child=child, unit=unit, day=day) for day in days],
-                by=parent, as_staff=False, now=NOW,
+                by=parent,
+                as_staff=False,
+                now=NOW,
             )
             assert result.ok, result.refused[:1]
     seconds = time.perf_counter() - started
-    return {"children": len(children), "days": len(days), "bookings": Booking.objects.count(),
-            "seconds": seconds, "queries": counter.count}
+    return {
+        "children": len(children),
+        "days": len(days),
+        "bookings": Booking.objects.count(),
+        "seconds": seconds,
+        "queries": counter.count,
+    }
 
 
 def test_booking_a_month_grows_linearly(benchmark, capsys):
@@ -90,11 +104,14 @@ def test_booking_a_month_grows_linearly(benchmark, capsys):
     seconds_ratio = large["seconds"] / small["seconds"]
     queries_ratio = large["queries"] / small["queries"]
     per_child = {n: r["queries"] / r["children"] for n, r in (("small", small), ("large", large))}
-    benchmark.extra_info.update({
-        "small": {k: round(v, 2) if isinstance(v, float) else v for k, v in small.items()},
-        "large": {k: round(v, 2) if isinstance(v, float) else v for k, v in large.items()},
-        "seconds_ratio": round(seconds_ratio, 2), "queries_ratio": round(queries_ratio, 2),
-    })
+    benchmark.extra_info.update(
+        {
+            "small": {k: round(v, 2) if isinstance(v, float) else v for k, v in small.items()},
+            "large": {k: round(v, 2) if isinstance(v, float) else v for k, v in large.items()},
+            "seconds_ratio": round(seconds_ratio, 2),
+            "queries_ratio": round(queries_ratio, 2),
+        }
+    )
     with capsys.disabled():
         for label, n, r in (("petite", FAMILIES, small), ("grande", 10 * FAMILIES, large)):
             print(
