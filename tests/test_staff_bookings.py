@@ -135,7 +135,7 @@ def test_a_bad_body_gets_field_errors(town, agent, client):
     assert "n'est pas un choix valide" in errors["action"][0]
 
 
-def test_agent_cancelling_a_full_day_promotes_the_first_in_line(town, agent, client):
+def test_agent_cancelling_a_past_full_day_leaves_the_waiting_list_waiting(town, agent, client):
     town["classique"].capacity = 1
     town["classique"].save()
     lea_booking = staff_book(town, town["lea"], town["classique"])
