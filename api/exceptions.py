@@ -1,6 +1,6 @@
 """API errors are 4xx with French messages, never a 500 for bad input."""
 
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 from rest_framework import status
@@ -21,6 +21,13 @@ def exception_handler(exc, context):
         # A race past validation (two clients creating the same row): report it as a conflict of data.
         return Response(
             {"detail": _("Cette opération contredit des données existantes (doublon ou référence invalide).")},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    if isinstance(exc, OverflowError | DataError):
+        # A number too big for the database (`?schools=99999999999999999999`) reached a query: SQLite raises
+        # OverflowError, PostgreSQL DataError. Input the client sent, so a 400 rather than a 500.
+        return Response(
+            {"detail": _("Une valeur envoyée est hors des limites acceptées (nombre trop grand ou date invalide).")},
             status=status.HTTP_400_BAD_REQUEST,
         )
     return drf_exception_handler(exc, context)

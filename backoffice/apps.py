@@ -12,7 +12,7 @@ class BackofficeConfig(AppConfig):
     def ready(self):
         from django.utils.module_loading import autodiscover_modules
 
-        from backoffice import checks, signals  # noqa: F401
+        from backoffice import checks, sanitising, signals  # noqa: F401
 
         # Each app declares its models once in `crud.py`; the engine builds admin, import/export and API.
         autodiscover_modules("crud")

@@ -19,12 +19,15 @@ VIEW = ("view",)
 # Health data (RGPD art. 9): only the roles that look after the children. Not a `view_*` prefix, so `VIEW` and
 # `ALL` never grant it; the régisseurs read the dossiers without it.
 HEALTH = "view_child_health"
+# The appel (pointage) screen: animateurs and agents; closing a day locks it for the animateurs.
+ROLL_CALL = "take_roll_call"
 
 # role -> list of (app_label, model name or "*", actions). Later rules for the same model add to earlier ones.
 ROLE_PERMISSIONS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
     AGENTS: [
         ("families", "*", ALL),
         ("families", "child", (HEALTH,)),
+        ("families", "rollcall", (ROLL_CALL,)),
         ("billing", "*", VIEW),
     ],
     REGISSEURS: [
@@ -40,6 +43,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
         ("families", "school", VIEW),
         ("families", "classlevel", VIEW),
         ("families", "allergen", VIEW),
+        ("families", "rollcall", (*VIEW, ROLL_CALL)),
     ],
     COMMUNICATION: [
         ("wagtailadmin", "admin", ("access_admin",)),

@@ -12,11 +12,14 @@ from cms import views as cms_views
 from cms.feeds import NewsAtomFeed, NewsRssFeed
 
 urlpatterns = [
+    path("gestion/facturation/", include("billing.staff.urls")),
+    path("gestion/", include("families.staff.urls")),  # staff screens (appel, effectifs…), before the admin
     path("gestion/", backoffice_site.urls),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/", include("api.urls")),
     path("portail/", include("families.urls")),
+    path("portail/", include("billing.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,6 +1,12 @@
 """Back-office declarations of the families app: one `register` per model (admin, import/export, API)."""
 
+import re
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, Value
+from django.db.models.functions import Replace
 from django.utils.translation import gettext_lazy as _
+from import_export import fields, widgets
 from rest_framework import serializers
 
 from backoffice.crud import FULL_CRUD, CrudAction, inline, register
@@ -79,16 +85,50 @@ register(
     import_id_fields=("name",),
 )
 
+
+class FamilyPhoneSearchMixin:
+    """Find a family by a guardian's phone however it was typed, here or in the dossier (06.12.34.56.78,
+    0612345678, 06 12 34 56 78): spaces, dots and dashes are ignored on both sides."""
+
+    phone_fields = ("guardians__phone_mobile", "guardians__phone_home", "guardians__phone_work")
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        digits = re.sub(r"[\s.\-]", "", search_term or "")
+        if len(digits) < 4 or not re.fullmatch(r"\+?\d+", digits):
+            return results, may_have_duplicates
+        bare = {
+            f"_bare_phone_{i}": Replace(Replace(Replace(f, Value(" "), Value("")), Value("."), Value("")), Value("-"), Value(""))
+            for i, f in enumerate(self.phone_fields)
+        }
+        match = Q()
+        for name in bare:
+            match |= Q(**{f"{name}__contains": digits})
+        by_phone = queryset.model._default_manager.alias(**bare).filter(match).values("pk")
+        return queryset.filter(Q(pk__in=results.values("pk")) | Q(pk__in=by_phone)), may_have_duplicates
+
+
+class FamilyContactColumns:
+    """The families export doubles as the service's contact list: guardians' names, e-mails and mobiles."""
+
+    export_related_columns = (
+        (_("Responsables légaux"), "guardians", lambda g: f"{g.first_name} {g.last_name}"),
+        (_("E-mails des responsables"), "guardians", lambda g: g.email),
+        (_("Portables des responsables"), "guardians", lambda g: g.phone_mobile),
+    )
+
+
 register(
     Family,
     writes=FULL_CRUD,
     importable=True,
     api_name="families",
-    admin_mixins=[SensitiveAdminMixin, FamilyPortalAdminMixin],
+    admin_mixins=[SensitiveAdminMixin, FamilyPortalAdminMixin, FamilyPhoneSearchMixin],
     list_display=("code", "name", "commune", "allocataire_regime", "paperless_invoices", "is_active"),
     list_display_links=("code", "name"),
     list_filter=("is_active", "allocataire_regime", "paperless_invoices", "commune"),
-    search_fields=("code", "name", "guardians__last_name", "guardians__email", "children__first_name", "children__last_name"),
+    search_fields=("code", "name", "guardians__last_name", "guardians__email", "children__first_name", "children__last_name",
+                   "guardians__phone_mobile", "guardians__phone_home", "guardians__phone_work"),
     readonly_fields=("created_at", "updated_at"),
     inlines=[
         inline(Guardian, stacked=True, fields=(
@@ -99,6 +139,7 @@ register(
         inline(Contact, fields=("first_name", "last_name", "relationship", "phone", "may_pick_up", "is_emergency")),
     ],
     import_id_fields=("code",),
+    resource_mixins=[FamilyContactColumns],
     import_fields=(
         "code", "name", "address_line1", "address_line2", "postcode", "commune", "allocataire_regime",
         "allocataire_number", "paperless_invoices", "notes", "is_active",
@@ -244,6 +285,139 @@ register(
     filterset_fields={"activity": ["exact"], "is_active": ["exact"], "exclusive_group": ["exact"], "code": ["exact"]},
 )
 
+S = Enrolment.Status
+
+
+class EnrolmentChildWidget(widgets.ForeignKeyWidget):
+    """The child named as people name it: family code (this column), `child_first_name` and `child_birth_date`."""
+
+    def __init__(self):
+        super().__init__(Child, field="pk")
+
+    def clean(self, value, row=None, **kwargs):
+        code, first = str(value or "").strip(), str((row or {}).get("child_first_name") or "").strip()
+        try:
+            birth = widgets.DateWidget().clean((row or {}).get("child_birth_date"))
+        except ValueError:
+            birth = None
+        if not (code and first and birth):
+            raise ValueError(_("Indiquez le code famille, le prénom et la date de naissance de l'enfant."))
+        child = Child.objects.filter(family__code=code, first_name__iexact=first, birth_date=birth).first()
+        if child is None:
+            raise ValueError(_("Enfant inconnu : %(first)s, né(e) le %(birth)s, famille %(code)s.")
+                             % {"first": first, "birth": birth.strftime("%d/%m/%Y"), "code": code})
+        return child
+
+    def render(self, value, obj=None, **kwargs):
+        return value.family.code if value else ""
+
+
+def _row_activity(row) -> Activity | None:
+    name = str((row or {}).get("activity") or "").strip()
+    try:
+        start = widgets.DateWidget().clean((row or {}).get("activity_period_start"))
+    except ValueError:
+        start = None
+    if not (name and start):
+        return None
+    return Activity.objects.filter(name=name, period_start=start).first()
+
+
+class EnrolmentActivityWidget(widgets.ForeignKeyWidget):
+    """The activity named by its name (this column) and `activity_period_start`."""
+
+    def __init__(self):
+        super().__init__(Activity, field="pk")
+
+    def clean(self, value, row=None, **kwargs):
+        activity = _row_activity(row)
+        if activity is None:
+            raise ValueError(_("Activité inconnue : « %(name)s » commençant le %(start)s.")
+                             % {"name": value or "", "start": (row or {}).get("activity_period_start") or "?"})
+        return activity
+
+    def render(self, value, obj=None, **kwargs):
+        return value.name if value else ""
+
+
+class PlanningUnitsWidget(widgets.ManyToManyWidget):
+    """The planning's prestations by their codes in the row's activity, separated by `|`."""
+
+    def __init__(self):
+        super().__init__(Unit, separator="|", field="code")
+
+    def clean(self, value, row=None, **kwargs):
+        codes = [c.strip() for c in str(value or "").split("|") if c.strip()]
+        if not codes:
+            return Unit.objects.none()
+        activity = _row_activity(row)
+        found = Unit.objects.filter(activity=activity, code__in=codes)
+        missing = sorted(set(codes) - {u.code for u in found})
+        if missing:
+            raise ValueError(_("Prestation(s) inconnue(s) dans cette activité : %(codes)s.") % {"codes": ", ".join(missing)})
+        return found
+
+
+class EnrolmentResourceMixin:
+    """Enrolments import as new requests only, never as updates of existing ones.
+
+    A row may carry a decided status (acceptée, liste d'attente, refusée with its motif): the request is created as
+    « demandée », then decided through the same service as the admin buttons, so capacity, the planning's
+    reservations, the history and the family's email all follow. An import never edits an existing inscription;
+    a second active one for the same child and activity is a row error."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # Each row is decided through the service right after its save, which needs its primary key: no batches.
+        self._meta.use_bulk = False
+        # The generated base declares these columns by database id: name them as people do instead.
+        self.fields.update({
+            "child": fields.Field(attribute="child", column_name="family", widget=EnrolmentChildWidget()),
+            "child_first_name": fields.Field(attribute="child__first_name", column_name="child_first_name",
+                                             readonly=True),
+            "child_birth_date": fields.Field(attribute="child__birth_date", column_name="child_birth_date",
+                                             readonly=True, widget=widgets.DateWidget()),
+            "activity": fields.Field(attribute="activity", column_name="activity", widget=EnrolmentActivityWidget()),
+            "activity_period_start": fields.Field(attribute="activity__period_start",
+                                                  column_name="activity_period_start", readonly=True,
+                                                  widget=widgets.DateWidget()),
+            "planning_units": fields.Field(attribute="planning_units", column_name="planning_units",
+                                           widget=PlanningUnitsWidget()),
+        })
+
+    def get_instance(self, instance_loader, row):
+        return None  # always a new request: decisions on existing inscriptions go through their actions
+
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        wanted = str(instance.status or "").strip()
+        by_label = {str(label).lower(): value for value, label in Enrolment.Status.choices}
+        wanted = wanted if wanted in Enrolment.Status.values else by_label.get(wanted.lower(), wanted or "demandee")
+        if wanted not in (S.REQUESTED, S.ACCEPTED, S.WAITING, S.REFUSED):
+            raise ValidationError({"status": _("Statut importable : demandée, acceptée, liste d'attente ou refusée.")})
+        if wanted == S.REFUSED and not (instance.refusal_reason or "").strip():
+            raise ValidationError({"refusal_reason": _("Indiquez le motif du refus : la famille le lira.")})
+        instance._import_decision = wanted
+        instance.status = S.REQUESTED
+        instance.decided_at = instance.decided_by = None
+
+    def save_m2m(self, instance, row, **kwargs):
+        super().save_m2m(instance, row, **kwargs)
+        decision, by = getattr(instance, "_import_decision", S.REQUESTED), kwargs.get("user")
+        if decision == S.ACCEPTED:
+            enrolment_services.enrolment_accept(enrolment=instance, by=by)
+        elif decision == S.WAITING:
+            enrolment_services.enrolment_waitlist(enrolment=instance, by=by)
+        elif decision == S.REFUSED:
+            enrolment_services.enrolment_refuse(enrolment=instance, by=by, reason=instance.refusal_reason)
+
+    def export(self, queryset=None, **kwargs):
+        if queryset is None:
+            queryset = self.get_queryset()
+        if hasattr(queryset, "select_related"):  # the natural keys read the family and activity: no query a row
+            queryset = queryset.select_related("child__family", "activity").prefetch_related("planning_units")
+        return super().export(queryset=queryset, **kwargs)
+
 register(
     Enrolment,
     api_name="enrolments",
@@ -265,10 +439,20 @@ register(
         CrudAction(name="waitlist", label=_("Mettre en liste d'attente"),
                    run=lambda obj, by: enrolment_services.enrolment_waitlist(enrolment=obj, by=by),
                    description=_("Place une inscription demandée en liste d'attente ; la famille est prévenue.")),
+        CrudAction(name="renew", label=_("Réinscrire pour l'année scolaire suivante"),
+                   run=lambda obj, by: enrolment_services.enrolment_renew(enrolment=obj, by=by, as_staff=True),
+                   description=_("Crée la demande d'inscription de l'année suivante (même activité l'an prochain, "
+                                 "même planning) pour une inscription acceptée.")),
     ],
     filterset_fields={"child": ["exact"], "activity": ["exact"], "status": ["exact"], "start_date": ["gte", "lte"],
                       "child__family__code": ["exact"]},
     api_select_related=("child", "activity"),
+    # Import/export with natural keys; see EnrolmentResourceMixin for why an import only creates requests.
+    importable=True,
+    resource_mixins=[EnrolmentResourceMixin],
+    import_id_fields=("child", "activity"),
+    import_fields=("child", "child_first_name", "child_birth_date", "activity", "activity_period_start", "status",
+                   "start_date", "end_date", "planning_weekdays", "planning_units", "refusal_reason"),
 )
 
 # --- Parent portal: démarches, documents, messagerie, account requests, keys, guichet journal -----------------------
@@ -428,4 +612,40 @@ bookings = register(
                       "unit__activity__kind": ["exact"], "state": ["exact"], "attendance": ["exact"],
                       "child": ["exact"], "child__family__code": ["exact"]},
     api_select_related=("child", "unit"),
+)
+
+# --- Absences (justifier une absence): reviewed by staff, the certificate is health data ---------------------------
+
+from backoffice.crud.sensitive import protect  # noqa: E402
+
+from .health import HEALTH_PERMISSION  # noqa: E402
+from .models import Absence  # noqa: E402
+from .services import absences as absence_services  # noqa: E402
+from .views.absences import AbsenceAdminMixin  # noqa: E402
+
+protect(Absence, permission=HEALTH_PERMISSION, fields=("certificate", "certificate_name", "certificate_type"))
+
+register(
+    Absence,
+    api_name="absences",
+    admin_mixins=[SensitiveAdminMixin, AbsenceAdminMixin],
+    viewset_mixins=[SensitiveViewSetMixin],
+    list_display=("start_date", "end_date", "child", "reason", "status", "absent_days", "created_at"),
+    list_display_links=("start_date", "child"),
+    list_filter=("status", "reason"),
+    search_fields=("child__last_name", "child__first_name", "child__family__code"),
+    date_hierarchy="start_date",
+    list_select_related=("child",),
+    actions=[
+        CrudAction(name="accept", label=_("Accepter les justificatifs d'absence"),
+                   run=lambda obj, by: absence_services.absence_accept(absence=obj, by=by),
+                   description=_("Accepte l'absence : les jours absents deviennent « absence justifiée », "
+                                 "jamais facturés.")),
+        CrudAction(name="reject", label=_("Refuser les justificatifs d'absence"), reason=True,
+                   run=lambda obj, by, reason: absence_services.absence_reject(absence=obj, by=by, reason=reason),
+                   description=_("Refuse le justificatif avec un motif (`reason`, obligatoire) lu par la famille ; "
+                                 "les jours restent « absent ».")),
+    ],
+    api_exclude=("certificate",),
+    api_select_related=("child",),
 )

@@ -52,3 +52,53 @@ register(
         order=40,
     )
 )
+
+
+# --- Roll call (appel): days whose appel is not clôturé by 19:00 -----------------------------------------------
+
+
+def _rollcalls_pending_count() -> int:
+    from families.selectors_staff import rollcalls_pending_count
+
+    return rollcalls_pending_count()
+
+
+register(
+    Queue(
+        _("Appels non clôturés"),
+        count=_rollcalls_pending_count,
+        url_name="staff:rollcalls_open",
+        permission="families.change_rollcall",
+        order=50,
+    )
+)
+
+
+def _rollcalls_today_count() -> int:
+    from families.selectors_staff import rollcalls_today_open_count
+
+    return rollcalls_today_open_count()
+
+
+register(
+    Queue(
+        _("Appels du jour à faire"),
+        count=_rollcalls_today_count,
+        url_name="staff:rollcall",
+        permission="families.take_roll_call",
+        order=45,
+    )
+)
+# Absences (justifier une absence): certificates waiting for a decision.
+from families.models import Absence  # noqa: E402
+
+register(
+    Queue(
+        _("Absences à justifier"),
+        count=lambda: Absence.objects.filter(status=Absence.Status.PENDING).count(),
+        url_name="admin:families_absence_changelist",
+        query=f"status__exact={Absence.Status.PENDING}",
+        permission="families.view_absence",
+        order=50,
+    )
+)

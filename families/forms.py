@@ -21,7 +21,7 @@ from .models import (
 from .services.change_requests import FAMILY_FIELDS, GUARDIAN_FIELDS
 from .services.health import health_form_missing
 from .services.uploads import upload_check
-from .validators import validate_not_future, validate_phone, validate_postcode
+from .validators import IdModelMultipleChoiceField, validate_not_future, validate_phone, validate_postcode
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -168,6 +168,7 @@ class ChildHealthForm(forms.ModelForm):
             "pai_details": forms.Textarea(attrs={"rows": 2}),
             "health_notes": forms.Textarea(attrs={"rows": 3}),
         }
+        field_classes = {"allergens": IdModelMultipleChoiceField}
 
     def clean(self):
         data = super().clean()
@@ -206,7 +207,7 @@ class NewChildForm(forms.ModelForm):
 
 
 class ContactForm(forms.ModelForm):
-    children = forms.ModelMultipleChoiceField(
+    children = IdModelMultipleChoiceField(
         label=_("Enfants concernés"), queryset=Child.objects.none(), required=False,
         widget=forms.CheckboxSelectMultiple, help_text=_("Aucun coché : tous les enfants."),
     )

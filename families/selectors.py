@@ -163,3 +163,104 @@ def activity_families(*, activities) -> QuerySet[Family]:
         .distinct()
         .order_by("name")
     )
+
+
+# --- Inscriptions (enrolment journey) ------------------------------------------------------------------------------
+
+
+def _age_on(birth_date, day) -> int:
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def activities_open_for(*, child: Child, kind: str | None = None, today) -> list:
+    """Activities a family may enrol `child` in (« seules les activités en cours ou futures, correspondant à la tranche
+    d'âge de votre enfant »): active, not over, inside their registration window, for the child's school, age (on the
+    activity's first day, or today once it has begun) and class level. Units prefetched as `open_units`."""
+    from django.db.models import Q
+
+    from .models import Activity, Unit
+
+    qs = (
+        Activity.objects.filter(is_active=True, period_end__gte=today)
+        .filter(Q(registration_opens__isnull=True) | Q(registration_opens__lte=today))
+        .filter(Q(registration_closes__isnull=True) | Q(registration_closes__gte=today))
+        .filter(Q(schools__isnull=True) | Q(schools=child.school_id))
+        .select_related("min_level", "max_level")
+        .prefetch_related(
+            Prefetch("units", queryset=Unit.objects.filter(is_active=True), to_attr="open_units")
+        )
+        .distinct()
+        .order_by("period_start", "kind", "name")
+    )
+    if kind:
+        qs = qs.filter(kind=kind)
+    rank = child.class_level.rank if child.class_level_id else None
+    activities = []
+    for activity in qs:
+        age = _age_on(child.birth_date, max(activity.period_start, today))
+        if activity.min_age is not None and age < activity.min_age:
+            continue
+        if activity.max_age is not None and age > activity.max_age:
+            continue
+        if (activity.min_level or activity.max_level) and rank is None:
+            continue
+        if activity.min_level and rank < activity.min_level.rank:
+            continue
+        if activity.max_level and rank > activity.max_level.rank:
+            continue
+        activities.append(activity)
+    return activities
+
+
+def family_enrolments(*, family: Family):
+    """Every inscription of the family's children (« Mes inscriptions »), newest request first."""
+    from .models import Enrolment, Unit
+
+    return (
+        Enrolment.objects.filter(child__family=family)
+        .select_related("child", "activity")
+        .prefetch_related(Prefetch("planning_units", queryset=Unit.objects.order_by("position", "label")))
+        .order_by("-activity__period_start", "child__birth_date", "activity__kind", "activity__name", "-pk")
+    )
+
+
+def family_renewable_enrolments(*, family: Family, today) -> list[tuple]:
+    """This school year's accepted inscriptions that can be renewed next year: (enrolment, twin activity) pairs,
+    those whose twin exists and has no inscription of the child in progress yet."""
+    from .models import Activity, Enrolment
+    from .services.enrolments import activity_next_year_twin
+    from .services.health import school_year_start
+
+    year = school_year_start(day=today)
+    current = [
+        e
+        for e in family_enrolments(family=family).filter(
+            status=Enrolment.Status.ACCEPTED, activity__is_active=True
+        )
+        if school_year_start(day=e.activity.period_start) == year
+    ]
+    if not current:
+        return []
+    candidates = list(
+        Activity.objects.filter(
+            is_active=True, period_start__gt=today, kind__in={e.activity.kind for e in current}
+        )
+        .prefetch_related("units")
+        .order_by("period_start", "pk")
+    )
+    units_by_activity = {e.activity_id: e.activity for e in current}
+    for activity in Activity.objects.filter(pk__in=units_by_activity).prefetch_related("units"):
+        units_by_activity[activity.pk] = activity
+    taken = set(
+        Enrolment.objects.filter(
+            child__family=family, status__in=Enrolment.ACTIVE, activity__in=candidates
+        ).values_list("child_id", "activity_id")
+    )
+    pairs = []
+    for enrolment in current:
+        twin = activity_next_year_twin(
+            activity=units_by_activity[enrolment.activity_id], candidates=candidates
+        )
+        if twin is not None and (enrolment.child_id, twin.pk) not in taken:
+            pairs.append((enrolment, twin))
+    return pairs

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from .views import accounts, documents, dossier, messaging
+from .views import absences, accounts, agenda, documents, dossier, messaging
+from .views import planning as planning_views
 from .views.auth import PortalLoginView, PortalLogoutView
 from .views.home import portal_home
 
@@ -51,4 +52,28 @@ urlpatterns = [
     path("messagerie/<int:conversation_id>/", messaging.conversation_detail, name="conversation"),
     path("messagerie/<int:conversation_id>/pieces-jointes/<int:message_id>/", messaging.attachment_download,
          name="attachment"),
+    # Gérer mes réservations (planning)
+    path("reservations/", planning_views.planning, name="planning"),
+    path("reservations/recapitulatif/", planning_views.planning_recap, name="planning_recap"),
+    path("reservations/confirmation/", planning_views.planning_done, name="planning_done"),
+    path("reservations/modification-avancee/", planning_views.planning_advanced, name="planning_advanced"),
+    # Absences, agenda, abonnement calendrier
+    path("absences/", absences.absences, name="absences"),
+    path("absences/<int:absence_id>/certificat/", absences.absence_certificate, name="absence_certificate"),
+    path("enfants/<int:child_id>/agenda/", agenda.child_agenda, name="child_agenda"),
+    path("calendrier/<str:token>.ics", agenda.calendar_feed, name="calendar_feed"),
+    path("mon-compte/calendrier/nouvelle-adresse/", agenda.calendar_feed_regenerate, name="calendar_feed_regenerate"),
+    path("mon-compte/calendrier/supprimer/", agenda.calendar_feed_revoke, name="calendar_feed_revoke"),
+    path("mon-compte/rappels/", agenda.reminders_preference, name="reminders_preference"),
+]
+
+# Inscriptions (issue 9 §2)
+from .views import enrolments as enrolment_views  # noqa: E402
+
+urlpatterns += [
+    path("mes-inscriptions/", enrolment_views.enrolments, name="enrolments"),
+    path("mes-inscriptions/nouvelle/", enrolment_views.enrolment_start, name="enrolment_start"),
+    path("mes-inscriptions/nouvelle/<int:child_id>/<int:activity_id>/", enrolment_views.enrolment_request,
+         name="enrolment_request"),
+    path("mes-inscriptions/reinscription/", enrolment_views.enrolment_renew, name="enrolment_renew"),
 ]

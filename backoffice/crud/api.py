@@ -19,12 +19,17 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from api.fields import SERIALIZER_FIELD_MAPPING
+
 if TYPE_CHECKING:
     from .engine import Crud, CrudAction
 
 
 class CrudModelSerializer(serializers.ModelSerializer):
     """Runs the model's own validation (`full_clean`), so rules written once hold for the API too."""
+
+    # Dates 1900–2100, date-times 1970–2100, times as HH:MM, each with a schema that says so (api/fields.py).
+    serializer_field_mapping = {**serializers.ModelSerializer.serializer_field_mapping, **SERIALIZER_FIELD_MAPPING}
 
     def validate(self, attrs):
         attrs = super().validate(attrs)

@@ -16,11 +16,12 @@ from .pages import (
     StandardPage,
 )
 from .programmes import ProgrammeIndexPage, ProgrammePage
+from .simulators import SimulatorPage
 from .site_settings import PublicContentVersion, SiteSettings
 
 __all__ = [
     "AccessibilityPage", "ComplianceStatus", "ContactPage", "Course", "DocumentCategory", "DocumentLibraryPage",
     "HomeAlert", "HomePage", "HomeQuickLink", "LibraryDocument", "MenuDish", "MenuLabel", "MenuPage", "MenuWeek",
     "NewsCategory", "NewsIndexPage", "NewsPage", "ProgrammeIndexPage", "ProgrammePage", "PublicContentVersion", "ServiceIndexPage",
-    "ServicePage", "SiteSettings", "StandardPage", "current_week_start", "menu_week_get", "week_monday",
+    "ServicePage", "SimulatorPage", "SiteSettings", "StandardPage", "current_week_start", "menu_week_get", "week_monday",
 ]

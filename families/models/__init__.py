@@ -1,5 +1,7 @@
 """Models of the families app, split by concern."""
 
+from .absence import Absence, CalendarFeed, ReminderSent
+from .attendance import ClosureBooking, RollCall
 from .booking import Booking, Closure
 from .catalogue import Activity, ActivityKind, ClassLevel, DeadlineKind, School, Unit, Weekday
 from .dossier import Allergen, Child, Civility, Contact, Diet, Family, Guardian, Vaccination, Vaccine
@@ -17,6 +19,11 @@ from .portal import (
 )
 
 __all__ = [
+    "ClosureBooking",
+    "RollCall",
+    "Absence",
+    "CalendarFeed",
+    "ReminderSent",
     "Booking",
     "Closure",
     "Weekday",

@@ -112,6 +112,8 @@ class Booking(models.Model):
     attendance = models.CharField(
         _("présence"), max_length=8, choices=Attendance.choices, default=Attendance.UNKNOWN
     )
+    # Present at the roll call without a reservation (billed with a surcharge, see DESIGN.md).
+    walk_in = models.BooleanField(_("présent sans réservation"), default=False)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
     created_by = models.ForeignKey(

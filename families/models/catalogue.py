@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import time
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -143,7 +144,7 @@ class Activity(models.Model):
         _("capacité par jour"), null=True, blank=True, help_text=_("Vide : pas de limite au niveau de l'activité.")
     )
     requires_validation = models.BooleanField(
-        _("inscription soumise à validation"), default=False,
+        _("inscription soumise à validation"), default=True,
         help_text=_("Les demandes d'inscription attendent l'accord du service enfance."),
     )
     monday = models.BooleanField(_("lundi"), default=True)
@@ -239,6 +240,11 @@ class Unit(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
+    # The unit's base price, shown when a family enrols; billing's tariffs (QF) will refine it per family.
+    price = models.DecimalField(
+        _("prix de base (€)"), max_digits=7, decimal_places=2, default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0.00"))],
+    )
     history = HistoricalRecords(m2m_fields=[requires])
 
     class Meta:

@@ -157,6 +157,9 @@ class Guardian(models.Model):
     )
     employer = models.CharField(_("employeur"), max_length=150, blank=True)
     profession = models.CharField(_("profession"), max_length=100, blank=True)
+    reminders_opt_out = models.BooleanField(
+        _("ne pas recevoir les rappels de réservation"), default=False
+    )
     is_billing_contact = models.BooleanField(_("payeur (destinataire des factures)"), default=False)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,

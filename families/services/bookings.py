@@ -449,3 +449,51 @@ def bookings_from_enrolment(*, enrolment: Enrolment, by, now: datetime | None = 
     days = [d for d in activity_open_days(activity=activity, start=start, end=end) if d.weekday() in weekdays]
     changes = [Change(child=enrolment.child, unit=unit, day=day) for day in days for unit in units]
     return bookings_apply(child_changes=changes, by=by, as_staff=True, now=now, all_or_nothing=False)
+
+
+def changes_exclusive_conflicts(*, child_changes: list[Change]) -> list[Refusal]:
+    """Two units of the same exclusive group (one meal type per day) asked for the same child and day in one
+    batch: the request contradicts itself, so each such change is refused (pure, no query)."""
+    groups: dict[tuple, list[Change]] = defaultdict(list)
+    for change in child_changes:
+        if change.action == BookingAction.ADD and change.unit.exclusive_group:
+            groups[
+                (change.child.pk, change.unit.activity_id, change.unit.exclusive_group, change.day)
+            ].append(change)
+    refusals = []
+    for same in groups.values():
+        if len({c.unit.pk for c in same}) < 2:
+            continue
+        labels = _(" ou ").join(c.unit.label for c in same)
+        for change in same:
+            refusals.append(
+                Refusal(
+                    change=change,
+                    code="exclusive",
+                    message=_("Un seul choix possible le %(day)s : %(units)s.")
+                    % {"day": french_date(change.day), "units": labels},
+                )
+            )
+    return refusals
+
+
+# --- Attendance set from a declared absence (absences) --------------------------------------------------------------
+
+
+def bookings_set_attendance(*, bookings: list[Booking], attendance: str, by, reason: str) -> list[Booking]:
+    """Set the présence of reserved `bookings` (absent, absence justifiée…), each change kept in their history."""
+    changed = [b for b in bookings if b.state == State.RESERVED and b.attendance != attendance]
+    if not changed:
+        return []
+    stamp = timezone.now()
+    for booking in changed:
+        booking.attendance, booking.updated_by, booking.updated_at = attendance, by, stamp
+    bulk_update_with_history(
+        changed, Booking, ["attendance", "updated_by", "updated_at"], default_user=by, default_change_reason=reason
+    )
+    return changed
+
+
+def bookings_mark_absent(*, bookings: list[Booking], by, reason: str) -> list[Booking]:
+    """Reserved days the child will miss after the délai d'annulation: « absent » (billed until justified)."""
+    return bookings_set_attendance(bookings=bookings, attendance=Booking.Attendance.ABSENT, by=by, reason=reason)

@@ -137,7 +137,13 @@ def account_request(request):
 
 @family_required
 def account(request):
-    return render(request, "portal/account.html", {})
+    from families.models import CalendarFeed, Guardian
+
+    return render(request, "portal/account.html", {
+        # Rappels de réservation (opt-out) and the calendar subscription (abonnement iCal), see views/agenda.py.
+        "guardian": Guardian.objects.filter(user=request.user, family=request.family).first(),
+        "calendar_feed": CalendarFeed.objects.filter(family=request.family).first(),
+    })
 
 
 @login_required

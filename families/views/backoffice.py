@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponseRedirect
@@ -248,7 +249,8 @@ class ConversationAdminMixin:
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "GET":
-            conversation = Conversation.objects.filter(pk=object_id).first()
+            # get_object() answers None for an id that is not one (`…/conversation/abc/change/`): the admin's 404.
+            conversation = self.get_object(request, unquote(object_id))
             # Only those who answer clear the unread queue: a read-only role opening it leaves it for the agents.
             if conversation is not None and self.has_change_permission(request, conversation):
                 messaging.conversation_mark_read(conversation=conversation, by_staff=True)

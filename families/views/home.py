@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from families.selectors import family_change_requests, family_children, family_documents, family_todo
+from families.selectors_agenda import family_agenda
 
 from .common import family_required
 
@@ -20,4 +21,5 @@ def portal_home(request):
         "todo": family_todo(family=family, children=children, documents=documents, unread=request.portal_unread,
                             today=today),
         "change_requests": list(family_change_requests(family=family, limit=8)),
+        "agenda": family_agenda(family=family, today=today),
     })

@@ -62,9 +62,17 @@ def conversation_detail(request, conversation_id: int):
     if request.method == "GET" and not request.guichet:
         if messaging.conversation_mark_read(conversation=conversation, by_staff=False):
             request.portal_unread = family_unread_count(family=request.family)
-    return render(request, "portal/conversation.html", {
-        "conversation": conversation, "thread": list(conversation_messages(conversation=conversation)), "form": form,
-    })
+    thread = list(conversation_messages(conversation=conversation))
+    for message in thread:
+        message.author_label = _message_author_label(message)
+    return render(request, "portal/conversation.html", {"conversation": conversation, "thread": thread, "form": form})
+
+
+def _message_author_label(message: Message) -> str:
+    """Who wrote a family message; an account deleted since (author NULL) reads « Compte supprimé »."""
+    if message.author is None:
+        return _("Compte supprimé")
+    return message.author.get_full_name() or message.author.email
 
 
 @family_required

@@ -50,7 +50,7 @@ def test_previous_and_next_weeks_navigate(client, demo_site):
 def test_print_and_pdf_views(client, demo_site):
     printable = client.get("/menus/semaine/2026-11-23/imprimer/")
     assert printable.status_code == 200
-    assert b"window.print()" in printable.content
+    assert b"data-print" in printable.content
     pdf = client.get("/menus/semaine/2026-11-23/pdf/")
     assert pdf.status_code == 200
     assert pdf["Content-Type"] == "application/pdf"

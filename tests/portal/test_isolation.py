@@ -37,6 +37,7 @@ def bernard_objects(small_town, agent):
         "document_id": document.pk,
         "conversation_id": conversation.pk,
         "message_id": conversation.messages.get().pk,
+        "activity_id": small_town["canteen"].pk,  # with Chloé's child_id: the enrolment form of another family
     }
 
 

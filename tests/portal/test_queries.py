@@ -15,11 +15,13 @@ from tests.factories import ActivityFactory, ChildFactory, FamilyFactory, Guardi
 from .conftest import BACKEND, pdf_file
 
 # Measured on SQLite; the bound leaves no room for a per-row query. The fiche famille PDF reads the town's identity
-# from the CMS site settings (default site + its settings row: 2 queries). Mon accueil prefetches the inscriptions.
+# from the CMS site settings (default site + its settings row: 2 queries). Mon accueil prefetches the inscriptions
+# and reads its agenda (coming and past bookings) in one query; Mon compte reads the account's guardian (rappels)
+# and the calendar address (abonnement iCal): one query each.
 MAX_QUERIES = {
-    "home": 12, "dossier": 13, "coordinates": 8, "demarches": 11, "contacts": 9, "contact_add": 9,
-    "documents": 9, "attestations": 7, "messages": 8, "conversation_new": 7, "account": 7, "family_sheet": 12,
-    "child_health": 11, "contact_edit": 11, "conversation": 10,
+    "home": 13, "dossier": 13, "coordinates": 8, "demarches": 11, "contacts": 9, "contact_add": 9,
+    "documents": 9, "attestations": 7, "messages": 8, "conversation_new": 7, "account": 9, "family_sheet": 12,
+    "child_health": 11, "contact_edit": 11, "conversation": 10, "absences": 10, "child_agenda": 10,
 }
 
 
@@ -64,10 +66,11 @@ def _urls(family):
     contact = family.contacts.order_by("pk").first()
     conversation = family.conversations.order_by("pk").first()
     urls = {name: reverse(f"portal:{name}") for name in MAX_QUERIES
-            if name not in ("child_health", "contact_edit", "conversation")}
+            if name not in ("child_health", "contact_edit", "conversation", "child_agenda")}
     urls["child_health"] = reverse("portal:child_health", args=[child.pk])
     urls["contact_edit"] = reverse("portal:contact_edit", args=[contact.pk])
     urls["conversation"] = reverse("portal:conversation", args=[conversation.pk])
+    urls["child_agenda"] = reverse("portal:child_agenda", args=[child.pk])
     return urls
 
 

@@ -1,0 +1,16 @@
+"""What waits for the régisseur on the back-office index: invoice runs whose drafts are ready to issue."""
+
+from django.utils.translation import gettext_lazy as _
+
+from backoffice.dashboard import Queue, register
+from billing.models import InvoiceRun
+
+register(
+    Queue(
+        _("Facturations prêtes à émettre"),
+        count=lambda: InvoiceRun.objects.filter(status=InvoiceRun.Status.DRAFTED).count(),
+        url_name="billing_staff:runs",
+        permission="billing.change_invoicerun",
+        order=60,
+    )
+)

@@ -1,0 +1,77 @@
+"""The quotient familial history of a family, set by staff only (CAF, MSA or computed with the CAF method)."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class FamilyQuotient(models.Model):
+    class Source(models.TextChoices):
+        CAF = "caf", _("CAF")
+        MSA = "msa", _("MSA")
+        COMPUTED = "computed", _("Calculé par le service enfance")
+
+    family = models.ForeignKey(
+        "families.Family", verbose_name=_("famille"), on_delete=models.CASCADE, related_name="quotients"
+    )
+    value = models.DecimalField(_("quotient familial (€)"), max_digits=9, decimal_places=2)
+    valid_from = models.DateField(_("valable du"))
+    valid_until = models.DateField(_("valable jusqu'au"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.CAF)
+    proof = models.ForeignKey(
+        "families.FamilyDocument",
+        verbose_name=_("justificatif"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("saisi par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    set_at = models.DateTimeField(_("saisi le"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("quotient familial")
+        verbose_name_plural = _("quotients familiaux")
+        ordering = ["family", "-valid_from"]
+        constraints = [
+            models.CheckConstraint(condition=Q(value__gte=0), name="family_quotient_value_not_negative"),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")),
+                name="family_quotient_dates_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.family} — QF {self.value} €"
+
+    def clean(self):
+        errors = {}
+        if self.value is not None and self.value < 0:
+            errors["value"] = _("Le quotient familial ne peut pas être négatif.")
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            errors["valid_until"] = _("La fin de validité doit suivre son début.")
+        if self.proof_id and self.family_id and self.proof.family_id != self.family_id:
+            errors["proof"] = _("Le justificatif doit appartenir à la même famille.")
+        if self.family_id and self.valid_from and not errors:
+            others = FamilyQuotient.objects.filter(family_id=self.family_id).exclude(pk=self.pk)
+            if self.valid_until is not None:
+                others = others.filter(valid_from__lte=self.valid_until)
+            clash = others.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=self.valid_from)).first()
+            if clash is not None:
+                errors["valid_from"] = _(
+                    "Un autre quotient familial de cette famille couvre déjà cette période "
+                    "(à partir du %(date)s)."
+                ) % {"date": clash.valid_from.strftime("%d/%m/%Y")}
+        if errors:
+            raise ValidationError(errors)

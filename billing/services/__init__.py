@@ -1,0 +1,1 @@
+"""Billing services: pricing (tariffs), quotient familial, school sectors."""

@@ -1,0 +1,18 @@
+"""Billing pages of the parent portal, included under /portail/ (namespace "billing")."""
+
+from django.urls import path
+
+from .views import invoices
+from .views.simulation import simulation
+
+app_name = "billing"
+
+urlpatterns = [
+    path("simulation/", simulation, name="simulation"),
+    path("factures/", invoices.invoice_list, name="invoices"),
+    path("factures/releve.pdf", invoices.statement_pdf, name="statement"),
+    path("factures/dematerialisation/", invoices.paperless, name="paperless"),
+    path("factures/<int:pk>/", invoices.invoice_detail, name="invoice"),
+    path("factures/<int:pk>/pdf/", invoices.invoice_pdf, name="invoice_pdf"),
+    path("factures/avoirs/<int:pk>/pdf/", invoices.credit_note_pdf, name="credit_note_pdf"),
+]
