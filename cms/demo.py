@@ -272,7 +272,7 @@ SERVICES = [
             [("Matin", "7h30 – 8h30"), ("Soir", "16h30 – 18h30"), ("Mercredi", "voir la page Mercredis")],
         ],
         "Les enfants scolarisés de la petite section au CM2.",
-        "Réservation à la séance depuis votre espace famille, jusqu'à 2 jours ouvrés avant, 10h. "
+        "Réservation à la séance depuis votre espace famille, jusqu'à 3 jours ouvrés avant, 10h. "
         "Les départs se font jusqu'à 18h30 précises : au-delà, une pénalité de retard s'applique.",
     ),
     (
@@ -293,7 +293,7 @@ SERVICES = [
             ],
         ],
         "Les enfants de 3 à 11 ans.",
-        "Inscription par période depuis votre espace famille. Modifications jusqu'à 7 jours calendaires avant.",
+        "Inscription par période depuis votre espace famille. Modifications jusqu'à 8 jours avant, 10h.",
     ),
     (
         "accueil-de-loisirs-vacances",

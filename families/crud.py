@@ -559,6 +559,61 @@ register(
     api=False,
 )
 
+# --- Reservations: fermetures (reference data) and réservations (read-only, staff actions through the service) -----
+
+from .models import Booking, Closure  # noqa: E402
+from .views import staff_bookings  # noqa: E402
+
+register(
+    Closure,
+    writes=FULL_CRUD,
+    importable=True,
+    api_name="closures",
+    admin_mixins=[staff_bookings.ClosureAdminMixin],
+    viewset_mixins=[staff_bookings.ClosureViewSetMixin],
+    list_display=("reason", "start_date", "end_date", "activity", "unit", "school", "created_by"),
+    list_filter=("activity__kind", "activity", "school"),
+    search_fields=("reason",),
+    date_hierarchy="start_date",
+    autocomplete_fields=("activity", "unit", "school"),
+    list_select_related=("activity", "unit__activity", "school", "created_by"),
+    readonly_fields=("created_by", "created_at"),
+    natural_keys={"school": "name"},
+    import_id_fields=("start_date", "end_date", "reason"),
+    import_fields=("start_date", "end_date", "reason", "activity", "unit", "school"),
+    api_read_only_fields=("created_by", "created_at"),
+    filterset_fields={"start_date": ["gte", "lte"], "end_date": ["gte", "lte"], "activity": ["exact"],
+                      "unit": ["exact"], "school": ["exact"]},
+    api_select_related=("school",),
+)
+
+bookings = register(
+    Booking,
+    api_name="bookings",
+    viewset_mixins=[staff_bookings.BookingStaffViewSetMixin],
+    list_display=("date", "child", "unit", "state", "attendance", "updated_by", "updated_at"),
+    list_filter=("state", "attendance", "unit__activity__kind", "unit__activity", staff_bookings.BookingUnitFilter),
+    search_fields=("child__last_name", "child__first_name", "child__family__code"),
+    date_hierarchy="date",
+    list_select_related=("child", "unit__activity", "updated_by"),
+    ordering_fields=("date", "state", "attendance", "updated_at"),
+    # Read-only in the generic surfaces: agents change a day through the booking service (no délai, logged).
+    actions=[
+        CrudAction(name="cancel", label=_("Annuler les réservations (service enfance)"),
+                   run=staff_bookings.booking_staff_cancel,
+                   description=_("Annule un jour réservé ou en liste d'attente, sans délai ; la place libérée va "
+                                 "au premier de la liste d'attente. Enregistré au nom de l'agent.")),
+        CrudAction(name="reserve", label=_("Rétablir les réservations (service enfance)"),
+                   run=staff_bookings.booking_staff_reserve,
+                   description=_("Réserve de nouveau un jour annulé, sans délai (liste d'attente si le jour est "
+                                 "complet). Enregistré au nom de l'agent.")),
+    ],
+    filterset_fields={"date": ["exact", "gte", "lte"], "unit": ["exact"], "unit__activity": ["exact"],
+                      "unit__activity__kind": ["exact"], "state": ["exact"], "attendance": ["exact"],
+                      "child": ["exact"], "child__family__code": ["exact"]},
+    api_select_related=("child", "unit"),
+)
+
 # --- Absences (justifier une absence): reviewed by staff, the certificate is health data ---------------------------
 
 from backoffice.crud.sensitive import protect  # noqa: E402

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import transaction
 
 from backoffice import roles
-from families.management import demo_town
+from families.management import demo_bookings, demo_town
 from families.models import Activity, Child, Family
 from families.portal_demo import seed_portal_demo
 
@@ -51,6 +51,13 @@ def seed_demo(ctx) -> None:
         )
     out.write("  Données du portail (inscriptions, démarches, messages)…")
     seed_portal_demo(today=today)
+    out.write("  Réservations de l'année (plannings, présences, liste d'attente)…")
+    booked = demo_bookings.ensure_bookings(today=today, all_families=families is None)
+    if booked:
+        out.write(
+            f"  {booked['reserved']} réservation(s), {booked['waiting']} en liste d'attente, "
+            f"{booked['cancelled']} annulée(s)."
+        )
     out.write(
         ctx.style.SUCCESS(
             f"  {Family.objects.count()} familles, {Child.objects.count()} enfants, "

@@ -16,6 +16,7 @@ from families.management import demo_town
 from families.models import (
     Activity,
     ActivityKind,
+    Booking,
     Child,
     Contact,
     Family,
@@ -200,6 +201,9 @@ def test_large_town_in_bulk(db):
     assert Family.objects.get(code="F-000001").guardians.filter(user__email="parent@demo.portail-famille.fr")
     children = Child.objects.count()
     assert 500 < children < 700
+    # A large town books the demo parent's family only (benchmarks book the rest themselves).
+    assert Booking.objects.filter(child__family__code="F-000001").exists()
+    assert not Booking.objects.filter(child__family__code__gt="F-000150").exists()
     _run("--families", "300")
     assert (Family.objects.count(), Child.objects.count()) == (300, children)
 

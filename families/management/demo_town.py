@@ -10,7 +10,8 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -51,6 +52,8 @@ TOWN_POSTCODE = "95550"
 SCHOOL_YEAR_START = date(2026, 9, 1)
 SCHOOL_YEAR_END = date(2027, 7, 3)
 SCHOOL_YEAR_LABEL = "2026-2027"
+# Places per day of the Christmas holiday centre's "Journée avec repas" (few: full days, with a waiting list).
+CHRISTMAS_PLACES = 12
 
 # Neighbouring communes of Bessancourt (Val-d'Oise) and their real postcodes.
 NEIGHBOURS = [
@@ -250,8 +253,8 @@ def ensure_catalogue(zone: str) -> list[Activity]:
                 UnitSpec("accueil-soir", "Accueil 16h30-19h00", time(16, 30), time(19, 0), capacity=90),
             ],
             description="Accueil du matin avant la classe et du soir après la classe (goûter fourni le soir).",
-            add_deadline_days=2, add_deadline_kind=DeadlineKind.WORKING_DAYS, add_deadline_time=time(10, 0),
-            cancel_deadline_days=2, cancel_deadline_kind=DeadlineKind.WORKING_DAYS, cancel_deadline_time=time(10, 0),
+            add_deadline_days=3, add_deadline_kind=DeadlineKind.WORKING_DAYS, add_deadline_time=time(10, 0),
+            cancel_deadline_days=3, cancel_deadline_kind=DeadlineKind.WORKING_DAYS, cancel_deadline_time=time(10, 0),
             **{k: v for k, v in school_year.items() if k != "period_end"},
         ),
         _ensure_activity(
@@ -263,8 +266,8 @@ def ensure_catalogue(zone: str) -> list[Activity]:
             ],
             description="Accueil de loisirs du mercredi au centre Les Meuniers : journée, matin ou après-midi "
             "avec repas.",
-            add_deadline_days=7, add_deadline_kind=DeadlineKind.CALENDAR_DAYS, add_deadline_time=time(12, 0),
-            cancel_deadline_days=7, cancel_deadline_kind=DeadlineKind.CALENDAR_DAYS, cancel_deadline_time=time(12, 0),
+            add_deadline_days=8, add_deadline_kind=DeadlineKind.CALENDAR_DAYS, add_deadline_time=time(10, 0),
+            cancel_deadline_days=8, cancel_deadline_kind=DeadlineKind.CALENDAR_DAYS, cancel_deadline_time=time(10, 0),
             capacity=80, requires_validation=True,
             monday=False, tuesday=False, wednesday=True, thursday=False, friday=False,
             **{k: v for k, v in school_year.items() if k != "period_end"},
@@ -272,20 +275,32 @@ def ensure_catalogue(zone: str) -> list[Activity]:
     ]
     for name, start, end in holiday_periods(zone):
         title = HOLIDAY_TITLES[name]
+        # Bessancourt: each holiday period closes at a fixed date, the end of its registration (to add and cancel).
+        closes_at = datetime.combine(start - timedelta(weeks=2), time(23, 59), tzinfo=ZoneInfo("Europe/Paris"))
         activities.append(_ensure_activity(
             f"Accueil de loisirs — {title} {start.year}", ActivityKind.VACANCES, start, end,
             [
-                UnitSpec("journee", "Journée avec repas", time(7, 30), time(18, 30), "vacances"),
+                # The Christmas centre has few places: its busiest days fill up and have a waiting list.
+                UnitSpec("journee", "Journée avec repas", time(7, 30), time(18, 30), "vacances",
+                         capacity=CHRISTMAS_PLACES if name == "Vacances de Noël" else None),
                 UnitSpec("matin-repas", "Matin avec repas", time(7, 30), time(13, 30), "vacances"),
             ],
             description=f"Centre de loisirs pendant les {title} (zone {zone}), pour les enfants de la "
             "petite section au CM2. Inscription à la journée.",
             registration_opens=start - timedelta(weeks=6), registration_closes=start - timedelta(weeks=2),
-            add_deadline_days=14, add_deadline_kind=DeadlineKind.CALENDAR_DAYS, add_deadline_time=time(12, 0),
-            cancel_deadline_days=14, cancel_deadline_kind=DeadlineKind.CALENDAR_DAYS, cancel_deadline_time=time(12, 0),
+            add_deadline_kind=DeadlineKind.FIXED, add_deadline_at=closes_at,
+            cancel_deadline_kind=DeadlineKind.FIXED, cancel_deadline_at=closes_at,
             capacity=120, requires_validation=True, min_level=ps, max_level=cm2, wednesday=True,
         ))
+    _evening_requires_a_meal(activities[1], activities[0])
     return activities
+
+
+def _evening_requires_a_meal(periscolaire: Activity, canteen: Activity) -> None:
+    """The evening périscolaire needs a canteen meal the same day (classique or végétarien), set once."""
+    evening = periscolaire.units.get(code="accueil-soir")
+    if not evening.requires.exists():
+        evening.requires.set(canteen.units.filter(code__in=["repas-classique", "repas-vegetarien"]))
 
 
 def ensure_staff(password: str = DEMO_PASSWORD) -> list:

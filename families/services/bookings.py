@@ -117,8 +117,11 @@ class _Planner:
             if key not in self.current or booking.state in Booking.ACTIVE:
                 self.current[key] = booking
         self.reserved_count: dict[tuple, int] = defaultdict(int)
+        # Only units with a capacity need their places counted: counting an unlimited canteen's reservations
+        # would cost each family's call a scan that grows with the town.
+        limited = [pk for pk, unit in self.units.items() if unit.effective_capacity is not None]
         for row in (
-            Booking.objects.filter(unit_id__in=self.units, date__range=(start, end), state=State.RESERVED)
+            Booking.objects.filter(unit_id__in=limited, date__range=(start, end), state=State.RESERVED)
             .values("unit_id", "date")
             .annotate(n=Count("id"))
         ):
