@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from families.models import ActivityKind, Booking, Enrolment
 from families.services.bookings import Change, bookings_apply
@@ -145,9 +146,9 @@ def _aria(unit: str, day: date, child: str) -> str:
     return f"{unit} — {french_date(day)} — {child}"
 
 
-def _unit_box(page, role: str, name: str):
-    """The box of one unit of a day in the grid (its input, label and state in words)."""
-    return page.locator(".unit").filter(has=page.get_by_role(role, name=name, exact=True))
+def _says(control, pattern: str):
+    """What a screen reader reads after the input's name: its state in words and the day's deadline."""
+    expect(control).to_have_accessible_description(re.compile(pattern))
 
 
 def _axe_clean(page, what: str):
@@ -228,7 +229,7 @@ def _journey(page, clock):
     page.get_by_role("heading", name="Léa — Décembre 2026").wait_for()
     locked = page.get_by_role("radio", name=_aria("Repas classique", LOCKED, "Léa"), exact=True)
     assert locked.is_disabled()
-    assert "non modifiable" in _unit_box(page, "radio", _aria("Repas classique", LOCKED, "Léa")).inner_text()
+    _says(locked, "^Libre, non modifiable$")
     _axe_clean(page, "planning (décembre)")
 
     # A month of meals: every school day of January, classique.
@@ -259,8 +260,8 @@ def _journey(page, clock):
     page.get_by_role("link", name="Retour au planning").click()
     page.get_by_role("heading", name="Léa — Décembre 2026").wait_for()
     _next_period(page, "Léa — Janvier 2027")
-    monday = _unit_box(page, "radio", _aria("Repas classique", SWITCHED, "Léa"))
-    assert "Réservé" in monday.inner_text()
+    classique = page.get_by_role("radio", name=_aria("Repas classique", SWITCHED, "Léa"), exact=True)
+    _says(classique, "^Réservé modifiable jusqu'au mardi 29 décembre à 10h00$")
     page.get_by_role("radio", name=_aria("Repas végétarien", SWITCHED, "Léa"), exact=True).check()
     page.get_by_role("group", name="Appliquer aussi à").get_by_label(
         "les mêmes changements pour Hugo"
@@ -276,7 +277,7 @@ def _journey(page, clock):
     page.get_by_role("heading", name="Hugo — Janvier 2027").wait_for()
     hugo_vege = page.get_by_role("radio", name=_aria("Repas végétarien", SWITCHED, "Hugo"), exact=True)
     assert hugo_vege.is_checked()
-    assert "Réservé" in _unit_box(page, "radio", _aria("Repas végétarien", SWITCHED, "Hugo")).inner_text()
+    _says(hugo_vege, "^Réservé ")
 
     # The full evening of lundi 11 janvier: Léa goes on the waiting list.
     page.get_by_role("link", name="Léa").click()
@@ -290,7 +291,7 @@ def _journey(page, clock):
     assert "liste d'attente n° 1" in _section(page, "En liste d'attente").inner_text()
     page.goto(f"{base}/portail/reservations/?enfant={lea.pk}&debut=2027-01-01")
     page.get_by_role("heading", name="Léa — Janvier 2027").wait_for()
-    assert "Liste d'attente (n° 1)" in _unit_box(page, "checkbox", evening).inner_text()
+    _says(page.get_by_role("checkbox", name=evening, exact=True), r"^Liste d'attente \(n° 1\) ")
 
     # Lundi 7 décembre ticked at 9h, Valider clicked at 10h30: refused, with the reason.
     page.get_by_role("button", name=re.compile("Période précédente")).click()
@@ -319,8 +320,7 @@ def _journey(page, clock):
     )
     page.goto(f"{base}/portail/reservations/?enfant={lea.pk}&debut=2027-01-01")
     page.get_by_role("heading", name="Léa — Janvier 2027").wait_for()
-    box = _unit_box(page, "checkbox", evening).inner_text()
-    assert "Réservé" in box and "attente" not in box
+    _says(page.get_by_role("checkbox", name=evening, exact=True), "^Réservé modifiable jusqu'au")
     promoted = [m for m in mail.outbox[sent:] if m.to == ["claire.martin@exemple.fr"]]
     assert len(promoted) == 1
     assert "Place libérée : Léa" in promoted[0].subject
