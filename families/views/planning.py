@@ -589,7 +589,9 @@ def planning_recap(request):
         lines = _apply(request, changes, now=now, dry_run=False)
         _recap_email(request, lines)
         request.session.pop(PENDING_KEY, None)
-        request.session[RESULT_KEY] = {"family": request.family.pk, "lines": lines}
+        # « Retour au planning » shows the month just changed, like « Modifier encore » on the recap.
+        back = _planning_url(changes[0].child.pk, "mois", changes[0].day)
+        request.session[RESULT_KEY] = {"family": request.family.pk, "lines": lines, "back": back}
         return redirect("portal:planning_done")
     lines = _apply(request, changes, now=now, dry_run=True) if changes else None
     back_child = changes[0].child.pk if changes else None
@@ -611,7 +613,11 @@ def planning_done(request):
     stored = request.session.get(RESULT_KEY) or {}
     if stored.get("family") != request.family.pk:
         return redirect("portal:planning")
-    return render(request, "portal/planning_done.html", {"lines": stored["lines"]})
+    return render(
+        request,
+        "portal/planning_done.html",
+        {"lines": stored["lines"], "back_url": stored.get("back") or reverse("portal:planning")},
+    )
 
 
 # --- modification avancée -------------------------------------------------------------------------------------
