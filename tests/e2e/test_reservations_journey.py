@@ -164,6 +164,10 @@ def _menu(page, name: str):
     page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name=name).click()
 
 
+def _child(page, name: str):
+    page.get_by_role("navigation", name="Choisir l’enfant").get_by_role("link", name=name).click()
+
+
 def _to_recap(page):
     page.get_by_role("button", name="Étape 2 : voir le récapitulatif").click()
     page.get_by_role("heading", name="Récapitulatif de mes réservations").wait_for()
@@ -257,9 +261,8 @@ def _journey(page, clock):
     assert "Léa — Repas classique — lundi 4 janvier 2027" in recap.body
 
     # Lundi 4 janvier becomes végétarien, « appliquer aussi à » Hugo.
-    page.get_by_role("link", name="Retour au planning").click()
-    page.get_by_role("heading", name="Léa — Décembre 2026").wait_for()
-    _next_period(page, "Léa — Janvier 2027")
+    page.get_by_role("link", name="Retour au planning").click()  # back to the month just reserved
+    page.get_by_role("heading", name="Léa — Janvier 2027").wait_for()
     classique = page.get_by_role("radio", name=_aria("Repas classique", SWITCHED, "Léa"), exact=True)
     _says(classique, "^Réservé modifiable jusqu'au mardi 29 décembre à 10h00$")
     page.get_by_role("radio", name=_aria("Repas végétarien", SWITCHED, "Léa"), exact=True).check()
@@ -273,14 +276,17 @@ def _journey(page, clock):
     assert "Léa — Repas classique — lundi 4 janvier 2027" in _section(page, "Seront annulés").inner_text()
     _valider(page)
     assert Booking.objects.get(child=hugo, date=SWITCHED, state=Booking.State.RESERVED).unit == town["vege"]
-    page.goto(f"{base}/portail/reservations/?enfant={hugo.pk}&debut=2027-01-01")
+    page.get_by_role("link", name="Retour au planning").click()
+    page.get_by_role("heading", name="Léa — Janvier 2027").wait_for()
+    _says(page.get_by_role("radio", name=_aria("Repas végétarien", SWITCHED, "Léa"), exact=True), "^Réservé ")
+    _child(page, "Hugo")
     page.get_by_role("heading", name="Hugo — Janvier 2027").wait_for()
     hugo_vege = page.get_by_role("radio", name=_aria("Repas végétarien", SWITCHED, "Hugo"), exact=True)
     assert hugo_vege.is_checked()
     _says(hugo_vege, "^Réservé ")
 
     # The full evening of lundi 11 janvier: Léa goes on the waiting list.
-    page.get_by_role("link", name="Léa").click()
+    _child(page, "Léa")
     page.get_by_role("heading", name="Léa — Janvier 2027").wait_for()
     evening = _aria("Accueil du soir", FULL_DAY, "Léa")
     page.get_by_role("checkbox", name=evening, exact=True).check()
@@ -289,7 +295,7 @@ def _journey(page, clock):
     assert "Léa — Accueil du soir — lundi 11 janvier 2027 — liste d'attente n° 1" in waiting
     _valider(page)
     assert "liste d'attente n° 1" in _section(page, "En liste d'attente").inner_text()
-    page.goto(f"{base}/portail/reservations/?enfant={lea.pk}&debut=2027-01-01")
+    page.get_by_role("link", name="Retour au planning").click()
     page.get_by_role("heading", name="Léa — Janvier 2027").wait_for()
     _says(page.get_by_role("checkbox", name=evening, exact=True), r"^Liste d'attente \(n° 1\) ")
 
