@@ -98,6 +98,8 @@ class Option:
     state_text: str = ""
     pending_text: str = ""
     is_none: bool = False
+    # Ids of the state, pending and deadline texts a screen reader reads after the label.
+    describedby: str = ""
 
 
 @dataclass
@@ -119,6 +121,10 @@ class Day:
     deadlines: list[str] = field(default_factory=list)
     is_past: bool = False
     is_today: bool = False
+
+    @property
+    def deadline_id(self) -> str:
+        return f"deadline_{self.day:%Y%m%d}"
 
 
 def _period(view: str, start: date) -> tuple[date, date]:
@@ -241,6 +247,15 @@ def _fill_day(entry: Day, child: Child, day_cells: list[PlanningCell], pending, 
         entry.deadlines = list(sentences)
     else:
         entry.deadlines = [f"{', '.join(owners)} : {sentence}" for sentence, owners in sentences.items()]
+    # Each input is described by its state in words and the day's deadline, so a screen reader says them too.
+    for item in entry.items:
+        for option in item.options:
+            ids = [] if option.is_none else [f"{option.input_id}_state"]
+            if option.pending_text:
+                ids.append(f"{option.input_id}_pending")
+            if entry.deadlines:
+                ids.append(entry.deadline_id)
+            option.describedby = " ".join(ids)
 
 
 def _aria(label: str, day: date, child: Child) -> str:
@@ -574,7 +589,9 @@ def planning_recap(request):
         lines = _apply(request, changes, now=now, dry_run=False)
         _recap_email(request, lines)
         request.session.pop(PENDING_KEY, None)
-        request.session[RESULT_KEY] = {"family": request.family.pk, "lines": lines}
+        # « Retour au planning » shows the month just changed, like « Modifier encore » on the recap.
+        back = _planning_url(changes[0].child.pk, "mois", changes[0].day)
+        request.session[RESULT_KEY] = {"family": request.family.pk, "lines": lines, "back": back}
         return redirect("portal:planning_done")
     lines = _apply(request, changes, now=now, dry_run=True) if changes else None
     back_child = changes[0].child.pk if changes else None
@@ -596,7 +613,11 @@ def planning_done(request):
     stored = request.session.get(RESULT_KEY) or {}
     if stored.get("family") != request.family.pk:
         return redirect("portal:planning")
-    return render(request, "portal/planning_done.html", {"lines": stored["lines"]})
+    return render(
+        request,
+        "portal/planning_done.html",
+        {"lines": stored["lines"], "back_url": stored.get("back") or reverse("portal:planning")},
+    )
 
 
 # --- modification avancée -------------------------------------------------------------------------------------
