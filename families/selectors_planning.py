@@ -29,7 +29,9 @@ class PlanningCell:
     """One open day × unit of a child's accepted inscriptions.
 
     `editable_until` is the deadline of the change the parent could make now (réserver when not reserved, annuler
-    when reserved or waiting), None when it is over or the day is closed.
+    when reserved or waiting), None when it is over or the day is closed. `editable` says whether the cell can be
+    changed now: until `editable_until` for a family, at any time (except a closed day) for the service enfance,
+    which is never bound by deadlines (back-office, mode guichet).
     """
 
     day: date
@@ -38,6 +40,7 @@ class PlanningCell:
     waiting_position: int | None
     editable_until: datetime | None
     booking: Booking | None
+    editable: bool = False
 
 
 def waiting_positions(*, bookings: list[Booking]) -> dict[int, int]:
@@ -60,10 +63,11 @@ def waiting_positions(*, bookings: list[Booking]) -> dict[int, int]:
 
 
 def child_planning(
-    *, child: Child, start: date, end: date, now: datetime | None = None
+    *, child: Child, start: date, end: date, now: datetime | None = None, as_staff: bool = False
 ) -> list[PlanningCell]:
     """Each open day × unit of the child's accepted inscriptions between `start` and `end`, with its state,
-    waiting position and `editable_until`, in five queries whatever the range."""
+    waiting position and `editable_until`, in five queries whatever the range. `as_staff` (an agent, also at the
+    guichet) makes every open cell editable whatever its deadline."""
     now = now or timezone.now()
     enrolments = list(
         Enrolment.objects.filter(child=child, status=Enrolment.Status.ACCEPTED, start_date__lte=end)
@@ -86,7 +90,7 @@ def child_planning(
             for unit in (u for u in units if u.activity_id == activity.pk):
                 unit.activity = activity
                 booking = bookings.get((unit.pk, day))
-                cells.append(_cell(day, unit, booking, closures, positions, child, now))
+                cells.append(_cell(day, unit, booking, closures, positions, child, now, as_staff))
     cells.sort(key=lambda c: (c.day, c.unit.activity_id, c.unit.position, c.unit.pk))
     return cells
 
@@ -103,7 +107,7 @@ def _latest_bookings(*, child, units, start, end) -> dict[tuple, Booking]:
     return found
 
 
-def _cell(day, unit, booking, closures, positions, child, now) -> PlanningCell:
+def _cell(day, unit, booking, closures, positions, child, now, as_staff) -> PlanningCell:
     closed = any(c.applies_to(unit=unit, school_id=child.school_id, day=day) for c in closures)
     state = booking.state if booking is not None else None
     if closed or state == Booking.State.CLOSURE:
@@ -116,11 +120,13 @@ def _cell(day, unit, booking, closures, positions, child, now) -> PlanningCell:
     else:
         planning_state, action = PlanningState.AVAILABLE, BookingAction.ADD
     limit = booking_deadline(activity=unit.activity, day=day, action=action)
+    open_for_family = now < limit
     return PlanningCell(
         day=day,
         unit=unit,
         state=planning_state,
         waiting_position=positions.get(booking.pk) if planning_state == PlanningState.WAITING else None,
-        editable_until=limit if now < limit else None,
+        editable_until=limit if open_for_family else None,
         booking=booking,
+        editable=open_for_family or as_staff,
     )

@@ -169,7 +169,7 @@ def _state(cell: PlanningCell, today: date) -> tuple[str, str]:
         text, css = _("Non réservé"), "state-available"
     else:
         text, css = _("Libre"), "state-available"
-    if cell.editable_until is None and cell.day >= today:
+    if not cell.editable and cell.day >= today:
         text, css = _("%(state)s, non modifiable") % {"state": text}, f"{css} state-locked"
     return css, text
 
@@ -279,7 +279,7 @@ def _checkbox(child, cell: PlanningCell, pending, today) -> Item:
         label=cell.unit.label,
         aria=_aria(cell.unit.label, cell.day, child),
         checked=checked,
-        editable=cell.editable_until is not None,
+        editable=cell.editable,
         css=f"{css} state-pending" if pending_text else css,
         state_text=text,
         pending_text=pending_text,
@@ -291,7 +291,7 @@ def _radios(child, members: list[PlanningCell], pending, today) -> Item:
     """An exclusive group of a day (one meal type): a radio per unit and « aucun »."""
     name = _field("x", min(c.unit.pk for c in members), members[0].day)
     day = members[0].day
-    editable = all(c.editable_until is not None for c in members)
+    editable = all(c.editable for c in members)
     current = next((c.unit.pk for c in members if _is_on(c)), None)
     wanted = current
     for cell in members:
@@ -344,7 +344,7 @@ def _wanted_changes(child: Child, cells: list[PlanningCell], data) -> dict[tuple
     changes: dict[tuple[int, int, date], str] = {}
     groups: dict[tuple, list[PlanningCell]] = {}
     for cell in cells:
-        if cell.editable_until is None:
+        if not cell.editable:
             continue
         key = _group_key(cell.unit)
         if key is not None:
@@ -433,7 +433,7 @@ def planning(request):
         child = default
     view = data.get("vue") if data.get("vue") in VIEWS else "mois"
     first, last = _period(view, _parse_day(data.get("debut"), today))
-    cells = child_planning(child=child, start=first, end=last, now=now)
+    cells = child_planning(child=child, start=first, end=last, now=now, as_staff=bool(request.guichet))
     pending = _pending_load(request)
 
     mine = accepted.get(child.pk, set())
@@ -441,7 +441,7 @@ def planning(request):
 
     if request.method == "POST":
         wanted = _wanted_changes(child, cells, request.POST)
-        editable = {(child.pk, c.unit.pk, c.day) for c in cells if c.editable_until is not None}
+        editable = {(child.pk, c.unit.pk, c.day) for c in cells if c.editable}
         chosen = [s for s in siblings if request.POST.get(f"aussi_{s.pk}") == "1"]
         units = {c.unit.pk: c.unit for c in cells}
         for key in editable:
@@ -546,7 +546,11 @@ def _apply(request, changes: list[Change], *, now, dry_run: bool):
     units = {c.unit.pk: c.unit for c in changes}
     with transaction.atomic():
         result = bookings_apply(
-            child_changes=changes, by=request.user, as_staff=False, now=now, all_or_nothing=False
+            child_changes=changes,
+            by=request.user,
+            as_staff=bool(request.guichet),
+            now=now,
+            all_or_nothing=False,
         )
         # Only this family's days (a freed place may promote another family's child).
         for name in ("reserved", "waiting", "cancelled"):
@@ -722,7 +726,9 @@ def planning_advanced(request):
         by_pk = {c.pk: c for c in children}
         for child_id in data["children"]:
             child = by_pk[int(child_id)]
-            for cell in child_planning(child=child, start=data["start"], end=data["end"], now=now):
+            for cell in child_planning(
+                child=child, start=data["start"], end=data["end"], now=now, as_staff=bool(request.guichet)
+            ):
                 if cell.unit.pk not in data["units"] or cell.day.weekday() not in data["weekdays"]:
                     continue
                 if cell.state == PlanningState.CLOSED:

@@ -458,3 +458,43 @@ def test_modification_avancee_starts_on_the_first_day_still_bookable(martin_clie
     html = martin_client.get(ADVANCED).content.decode()
     assert 'name="start" value="2026-11-19"' in html
     assert 'name="end" value="2027-07-03"' in html
+
+
+# --- mode guichet -----------------------------------------------------------------------------------------------
+
+
+def test_an_agent_at_the_guichet_reserves_a_day_past_its_deadline_and_is_named_in_the_history(
+    client, agent, town
+):
+    from families.views.common import GUICHET_SESSION_KEY
+
+    lea = town["lea"]
+    tuesday = date(2026, 11, 17)  # deadline passed for the family (jeudi 12 novembre)
+    client.force_login(agent, backend=BACKEND)
+    session = client.session
+    session[GUICHET_SESSION_KEY] = town["martin"].pk
+    session.save()
+
+    page = client.get(
+        URL, {"enfant": lea.pk, "vue": "semaine", "debut": tuesday.isoformat()}
+    ).content.decode()
+    assert "non modifiable" not in page and " disabled" not in page  # the agent is never bound by deadlines
+
+    grid_post(client, lea, {meal(town, tuesday): str(town["classique"].pk)}, start=tuesday, view="semaine")
+    recap = client.get(RECAP).content.decode()
+    assert "dépassé" not in recap
+    client.post(RECAP, {"action": "valider"})
+
+    booking = active(lea, town["classique"], tuesday)
+    assert booking.state == Booking.State.RESERVED
+    entry = booking.history.latest()
+    assert entry.history_user == agent
+    assert entry.history_change_reason == "Modification par le service enfance"
+
+
+def test_a_parent_still_sees_a_day_past_its_deadline_locked(martin_client, town):
+    tuesday = date(2026, 11, 17)
+    page = martin_client.get(
+        URL, {"enfant": town["lea"].pk, "vue": "semaine", "debut": tuesday.isoformat()}
+    ).content.decode()
+    assert "non modifiable" in page and " disabled" in page
