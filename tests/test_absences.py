@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -108,6 +109,27 @@ def test_staff_refusing_keeps_the_days_absent_with_the_reason(town, agent):
     assert absence.status == Absence.Status.REJECTED
     assert absence.rejection_reason == "Certificat illisible"
     assert booking(town, MONDAY).attendance == Booking.Attendance.ABSENT
+
+
+def test_the_family_is_told_when_the_certificate_is_accepted(town, agent):
+    absence = declare(town, certificate=pdf_file())
+    mail.outbox.clear()  # the alert to the service enfance
+    absence_accept(absence=absence, by=agent)
+    (message,) = mail.outbox
+    assert message.to == [town["parent"].email]
+    assert "Léa" in message.subject and "justificatif accepté" in message.subject
+    assert "lundi 23 novembre 2026" in message.body and "ne sont pas facturés" in message.body
+
+
+def test_the_family_reads_why_the_certificate_is_refused(town, agent):
+    absence = declare(town, certificate=pdf_file())
+    mail.outbox.clear()
+    absence_reject(absence=absence, by=agent, reason="Certificat illisible")
+    (message,) = mail.outbox
+    assert message.to == [town["parent"].email]
+    assert "justificatif refusé" in message.subject
+    assert "Motif : Certificat illisible" in message.body
+    assert "Certificat illisible" in message.alternatives[0][0]
 
 
 def test_refusing_needs_a_reason_and_a_decision_is_taken_once(town, agent):

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from families.models import Absence, Booking, Child, Enrolment
+from families.models import Absence, Booking, Child, Enrolment, Guardian
 from families.models.absence import ABSENCE_MAX_DAYS
 
 from .bookings import Change, bookings_apply, bookings_mark_absent, bookings_set_attendance
@@ -162,6 +162,17 @@ def _lock(absence: Absence) -> Absence:
     return Absence.objects.select_for_update().select_related("child").get(pk=absence.pk)
 
 
+def _email_decision(absence: Absence) -> None:
+    """The family's guardians read the decision on the justificatif (and the reason of a refusal), after commit."""
+    emails = [
+        g.user.email
+        for g in Guardian.objects.filter(
+            family_id=absence.child.family_id, user__isnull=False
+        ).select_related("user")
+    ]
+    email_send(to=emails, template="absence_decided", context={"absence": absence, "child": absence.child})
+
+
 @transaction.atomic
 def absence_accept(*, absence: Absence, by, reason: str = "") -> Absence:
     """Accepter le justificatif: the absent days of the range become « absence justifiée », never billed."""
@@ -180,6 +191,7 @@ def absence_accept(*, absence: Absence, by, reason: str = "") -> Absence:
     absence.rejection_reason = ""
     absence._history_user = by
     absence.save(update_fields=["status", "reviewed_by", "reviewed_at", "rejection_reason"])
+    _email_decision(absence)
     return absence
 
 
@@ -198,4 +210,5 @@ def absence_reject(*, absence: Absence, by, reason: str) -> Absence:
     absence.rejection_reason = reason
     absence._history_user = by
     absence.save(update_fields=["status", "reviewed_by", "reviewed_at", "rejection_reason"])
+    _email_decision(absence)
     return absence
