@@ -56,6 +56,10 @@ class InvoiceRun(models.Model):
         return _("Facturation %(month)s") % {"month": self.period.strftime("%m/%Y")}
 
     @property
+    def is_issued(self) -> bool:
+        return self.status == self.Status.ISSUED
+
+    @property
     def progress_percent(self) -> int:
         if not self.total_steps:
             return 100 if self.status in (self.Status.DRAFTED, self.Status.ISSUED) else 0

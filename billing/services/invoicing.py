@@ -19,10 +19,11 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from billing.models import (
     ActivityBillingRule,
@@ -743,11 +744,19 @@ def invoice_balance(invoice) -> Decimal:
     return (total - credited - invoice_paid(invoice)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def invoice_status_label(invoice) -> str:
+class FamilyInvoiceStatus(models.TextChoices):
+    """The family's view of an issued invoice (the family API's `status`)."""
+
+    DUE = "due", gettext_lazy("À payer")
+    PAID = "paid", gettext_lazy("Payée")
+    CANCELLED = "cancelled", gettext_lazy("Annulée par avoir")
+
+
+def invoice_status_label(invoice) -> FamilyInvoiceStatus:
     """`due`, `paid` or `cancelled`: the family's view of an issued invoice."""
     if invoice.status == Invoice.Status.CANCELLED:
-        return "cancelled"
-    return "paid" if invoice_balance(invoice) <= 0 else "due"
+        return FamilyInvoiceStatus.CANCELLED
+    return FamilyInvoiceStatus.PAID if invoice_balance(invoice) <= 0 else FamilyInvoiceStatus.DUE
 
 
 def family_invoices(*, family):

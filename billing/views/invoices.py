@@ -12,7 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from billing.models import CreditNote
-from billing.services.invoicing import family_invoices, invoice_balance, invoice_paid, invoice_status_label
+from billing.services.invoicing import (
+    FamilyInvoiceStatus,
+    family_invoices,
+    invoice_balance,
+    invoice_paid,
+    invoice_status_label,
+)
 from families.views.common import family_required
 
 ZERO = Decimal("0.00")
@@ -51,7 +57,7 @@ def invoice_list(request):
             "billed": sum((i.total for i in invoices), ZERO),
             "credited": sum((i.credited for i in invoices), ZERO),
             "paid": sum((invoice_paid(i) for i in invoices), ZERO),
-            "balance": sum((row["balance"] for row in rows if row["status"] != "cancelled"), ZERO),
+            "balance": sum((row["balance"] for row in rows if row["status"] != FamilyInvoiceStatus.CANCELLED), ZERO),
             "paperless": request.family.paperless_invoices,
         },
     )

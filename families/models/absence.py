@@ -89,6 +89,10 @@ class Absence(models.Model):
         return f"{self.child} — {self.start_date:%d/%m/%Y} – {self.end_date:%d/%m/%Y} ({self.get_status_display()})"
 
     @property
+    def is_accepted(self) -> bool:
+        return self.status == self.Status.ACCEPTED
+
+    @property
     def has_certificate(self) -> bool:
         return bool(self.certificate)
 

@@ -14,7 +14,9 @@ from .conftest import pdf_file
 # Pages anyone may open (accounts); token URLs are protected by their signed token, not by the family.
 PUBLIC = {"login", "logout", "signup", "activate", "activation_resend", "account_request", "password_reset",
           "password_reset_done", "password_reset_confirm", "password_reset_complete", "email_change_confirm",
-          "guichet_leave"}
+          "guichet_leave",
+          # The secret token is the credential of a family's iCal feed (calendar apps cannot log in).
+          "calendar_feed"}
 # Logged in, but before any family: the clé famille page, and account settings of the user's own account.
 NO_FAMILY = {"attach", "email_change", "password_change"}
 
@@ -31,7 +33,20 @@ def bernard_objects(small_town, agent):
     document = document_upload(family=bernard, kind="pai", file=pdf_file(), by=None)
     conversation = conversation_start(family=bernard, subject="Privé", body="Confidentiel", by=agent,
                                       from_staff=True, attachment=pdf_file())
+    from datetime import date
+
+    from django.core.files.base import ContentFile
+
+    from families.models import Absence
+
+    absence = Absence(
+        child=small_town["chloe"], start_date=date(2026, 12, 7), end_date=date(2026, 12, 7),
+        reason=Absence.Reason.choices[0][0], status=Absence.Status.PENDING, comment="Confidentiel",
+    )
+    absence.certificate.save("certificat.pdf", ContentFile(pdf_file().read()), save=False)
+    absence.save()
     return {
+        "absence_id": absence.pk,
         "child_id": small_town["chloe"].pk,
         "contact_id": contact.pk,
         "document_id": document.pk,

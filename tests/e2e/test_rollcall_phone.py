@@ -7,17 +7,17 @@ from playwright.sync_api import expect
 
 from families.models import Booking
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import _close, _open_page, axe_violations, browser, format_violations  # noqa: F401
+from tests.staff.conftest import MONDAY, canteen_day  # noqa: F401  (fixtures of the staff screens)
 
-from .conftest import MONDAY
+from .conftest import _close, _open_page, axe_violations, format_violations  # noqa: F401
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-ARTIFACTS = Path(__file__).resolve().parents[1] / "e2e" / "artifacts"
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
 
 @pytest.fixture
-def small_phone(browser, live_server):  # noqa: F811
+def small_phone(browser, live_server):
     context, page = _open_page(
         browser, live_server, viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True
     )
@@ -25,7 +25,7 @@ def small_phone(browser, live_server):  # noqa: F811
     _close(context, page)
 
 
-def test_animateur_marks_a_child_present_with_one_tap_on_a_small_phone(small_phone, animateur, canteen_day):
+def test_animateur_marks_a_child_present_with_one_tap_on_a_small_phone(small_phone, animateur, canteen_day):  # noqa: F811
     page = small_phone
     url = f"/gestion/appel/?school={canteen_day['school'].pk}&activity={canteen_day['canteen'].pk}&date={MONDAY}"
     page.goto(f"{page.base_url}{url}")
