@@ -622,7 +622,7 @@ def invoice_run_preview(*, run: InvoiceRun) -> RunPreview:
     return RunPreview(
         run=run,
         invoices=invoices,
-        total=sum((i.total for i in invoices), ZERO),
+        total=sum((i.total for i in invoices), ZERO).quantize(Decimal("0.01")),
         count=len(invoices),
         print_list=[i for i in invoices if not i.paperless and i.status != Invoice.Status.DRAFT],
         anomalies=run.anomalies,

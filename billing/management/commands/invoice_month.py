@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from billing.models import InvoiceRun
+from billing.pdf import euros
 from billing.services.invoicing import (
     invoice_run_create,
     invoice_run_issue,
@@ -43,13 +44,13 @@ class Command(BaseCommand):
             run = invoice_run_issue(run=run)
             preview = invoice_run_preview(run=run)
             self.stdout.write(
-                f"{preview.count} facture(s) émise(s), total {preview.total} € ; "
+                f"{preview.count} facture(s) émise(s), total {euros(preview.total)} ; "
                 f"{len(preview.print_list)} à imprimer."
             )
             return
         run = self._prepare(period, activity)
         preview = invoice_run_preview(run=run)
-        self.stdout.write(f"{preview.count} facture(s) brouillon(s), total {preview.total} €.")
+        self.stdout.write(f"{preview.count} facture(s) brouillon(s), total {euros(preview.total)}.")
         for anomaly in preview.anomalies:
             self.stdout.write(f"  ! {anomaly['message']}")
 
