@@ -52,7 +52,7 @@ def family_with_dossier(*, family_id: int) -> Family:
 
 
 def family_unread_count(*, family: Family) -> int:
-    """Messages from the service the family has not read yet (« Vous avez 3 message(s) non lu(s) »)."""
+    """Messages from the service the family has not read yet (« Vous avez 3 messages non lus »)."""
     from .models import Message
 
     return Message.objects.filter(conversation__family=family, from_staff=True, read_by_family_at__isnull=True).count()
@@ -106,6 +106,7 @@ def family_todo(*, family: Family, children, documents, unread: int, today) -> l
     from django.urls import reverse
     from django.utils import formats
     from django.utils.translation import gettext as _
+    from django.utils.translation import ngettext
 
     from .models import FamilyDocument
     from .services.health import child_health_form_is_current
@@ -145,7 +146,9 @@ def family_todo(*, family: Family, children, documents, unread: int, today) -> l
     if unread:
         todo.append({
             "level": "info",
-            "text": _("Vous avez %(count)s message(s) non lu(s).") % {"count": unread},
+            "text": ngettext(
+                "Vous avez %(count)s message non lu.", "Vous avez %(count)s messages non lus.", unread
+            ) % {"count": unread},
             "url": reverse("portal:messages"), "action": _("Lire"),
         })
     return todo
