@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, serializers
+from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.generics import ListAPIView, RetrieveAPIView
-from rest_framework.permissions import IsAuthenticated
 
+from api.family.permissions import IsFamilyMember
 from billing.models import Invoice, InvoiceLine
 from billing.services.invoicing import family_invoices, invoice_balance, invoice_paid, invoice_status_label
-from families.views.common import resolve_family
 
 
 def _money(**kwargs):
@@ -62,21 +61,22 @@ class FamilyInvoiceSerializer(serializers.Serializer):
 
 
 class FamilyScopedMixin:
+    # The same door as the rest of the family API: the portal session, the family resolved as the portal does.
     authentication_classes = [SessionAuthentication]
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsFamilyMember]
     serializer_class = FamilyInvoiceSerializer
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # OpenAPI generation: no request user
             return Invoice.objects.none()
-        family, _guichet = resolve_family(self.request)
-        if family is None:
-            raise exceptions.PermissionDenied(_("Aucun dossier famille n'est rattaché à ce compte."))
-        return family_invoices(family=family)
+        return family_invoices(family=self.request.family)
 
 
 class FamilyInvoiceList(FamilyScopedMixin, ListAPIView):
-    """The family's issued invoices, newest first, with their lines and the rule applied to each."""
+    """The family's issued invoices, newest first, with their lines and the rule applied to each (a plain list,
+    like the other family endpoints)."""
+
+    pagination_class = None
 
 
 class FamilyInvoiceDetail(FamilyScopedMixin, RetrieveAPIView):

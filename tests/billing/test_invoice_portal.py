@@ -106,7 +106,7 @@ def test_family_api_lists_issued_invoices_with_lines(client, invoiced):
     response = client.get("/api/v1/family/invoices/")
 
     assert response.status_code == 200
-    [invoice] = response.json()["results"]
+    [invoice] = response.json()
     assert {
         k: invoice[k] for k in ("number", "issued_on", "due_on", "total", "paid", "balance", "status")
     } == {
@@ -135,7 +135,7 @@ def test_family_api_shows_a_cancelled_invoice(client, invoiced, regisseur):
     invoice_cancel(invoice=invoiced["invoice"], reason="Erreur", by=regisseur, today=TODAY)
     client.force_login(invoiced["user"])
 
-    [invoice] = client.get("/api/v1/family/invoices/").json()["results"]
+    [invoice] = client.get("/api/v1/family/invoices/").json()
 
     assert (invoice["status"], invoice["balance"]) == ("cancelled", "0.00")
 
@@ -145,5 +145,5 @@ def test_family_api_hides_other_families_and_anonymous(client, invoiced):
     GuardianFactory(family=FamilyFactory(), user=stranger)
     assert client.get("/api/v1/family/invoices/").status_code == 403
     client.force_login(stranger)
-    assert client.get("/api/v1/family/invoices/").json()["results"] == []
+    assert client.get("/api/v1/family/invoices/").json() == []
     assert client.get(f"/api/v1/family/invoices/{invoiced['invoice'].pk}/").status_code == 404
