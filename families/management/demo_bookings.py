@@ -162,15 +162,23 @@ def _holiday_changes(children: list[Child], centres: list[Activity], *, rng, tod
     return changes
 
 
-def _presences(today: date, rng) -> None:
-    """Past reserved days were called (appel): nearly all present, a few absences, some justified."""
-    past = Booking.objects.filter(date__lt=today, state=Booking.State.RESERVED)
-    past.update(attendance=Booking.Attendance.PRESENT)
-    ids = list(past.order_by("date", "child_id", "unit_id").values_list("pk", flat=True))
-    absent = [pk for pk in ids if rng.random() < 0.04]
+def _presences(today: date, rng, agent) -> None:
+    """Past reserved days were called (appel): nearly all present, a few absences, some justified — through the
+    booking service, so each présence has its history row like a real roll call."""
+    from families.services.bookings import bookings_set_attendance
+
+    past = list(
+        Booking.objects.filter(date__lt=today, state=Booking.State.RESERVED).order_by("date", "child_id", "unit_id")
+    )
+    absent = [b for b in past if rng.random() < 0.04]
     excused = absent[: len(absent) // 3]
-    Booking.objects.filter(pk__in=absent[len(excused) :]).update(attendance=Booking.Attendance.ABSENT)
-    Booking.objects.filter(pk__in=excused).update(attendance=Booking.Attendance.EXCUSED)
+    missing = {b.pk for b in absent}
+    A = Booking.Attendance
+    reason = "Appel (démonstration)"
+    bookings_set_attendance(bookings=[b for b in past if b.pk not in missing], attendance=A.PRESENT, by=agent,
+                            reason=reason)
+    bookings_set_attendance(bookings=absent[len(excused) :], attendance=A.ABSENT, by=agent, reason=reason)
+    bookings_set_attendance(bookings=excused, attendance=A.EXCUSED, by=agent, reason=reason)
 
 
 def ensure_bookings(*, today: date, all_families: bool = True) -> dict[str, int]:
@@ -205,7 +213,7 @@ def ensure_bookings(*, today: date, all_families: bool = True) -> dict[str, int]
                 ).order_by("period_start")
             )
             _apply(_holiday_changes(children, centres, rng=rng, today=today), agent)
-        _presences(today, rng)
+        _presences(today, rng, agent)
     counts = dict.fromkeys(Booking.State.values, 0)
     for state in Booking.objects.values_list("state", flat=True):
         counts[state] += 1
