@@ -197,3 +197,50 @@ register(
     api_select_related=("invoice", "created_by"),
     filterset_fields={"invoice": ["exact"], "issued_on": ["gte", "lte"]},
 )
+
+
+# --- Payments (money: read-only; recorded through the counter screen or the services) ------------------------------
+
+from django.utils import timezone  # noqa: E402
+
+from .models import Payment, PaymentAllocation  # noqa: E402
+from .services import payments as payment_services  # noqa: E402
+
+register(
+    Payment,
+    api_name="payments",
+    list_display=("number", "family", "means", "amount", "received_on", "reference", "status", "created_by"),
+    list_filter=("means", "status", "received_on"),
+    search_fields=("number", "reference", "family__code", "family__name", "payer_name"),
+    list_select_related=("family", "created_by"),
+    api_select_related=("family", "payer", "created_by"),
+    filterset_fields={
+        "family": ["exact"],
+        "means": ["exact"],
+        "status": ["exact"],
+        "received_on": ["exact", "gte", "lte"],
+    },
+    actions=[
+        CrudAction(
+            name="reject",
+            label=_("Rejeter (chèque impayé, prélèvement rejeté)"),
+            reason=True,
+            run=lambda obj, by, reason: payment_services.payment_reject(
+                payment=obj, on=timezone.localdate(), reason=reason, by=by
+            ),
+            description=_(
+                "Le règlement ne compte plus : ses factures redeviennent à payer ; motif (`reason`) obligatoire."
+            ),
+        ),
+    ],
+)
+
+register(
+    PaymentAllocation,
+    api_name="payment-allocations",
+    list_display=("payment", "invoice", "amount", "created_at"),
+    search_fields=("payment__number", "invoice__number"),
+    list_select_related=("payment", "invoice"),
+    api_select_related=("payment", "invoice"),
+    filterset_fields={"payment": ["exact"], "invoice": ["exact"]},
+)

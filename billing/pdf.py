@@ -18,17 +18,12 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from billing.money import euros  # noqa: F401  (re-exported: the PDFs' helper)
 from families.services.emails import town_context
 
 BLUE = colors.HexColor("#1d4f91")
 LIGHT = colors.HexColor("#e8eef7")
 GRID = colors.HexColor("#b0b7c3")
-
-
-def euros(value: Decimal) -> str:
-    """1234.5 → "1 234,50 €" (French grouping and decimal comma)."""
-    text = f"{Decimal(value):,.2f}".replace(",", "\u202f").replace(".", ",")
-    return f"{text} €"
 
 
 def long_date(day: date) -> str:

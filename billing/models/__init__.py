@@ -1,6 +1,7 @@
-"""Billing models, one module per concern: tariffs, quotient familial, school sectors, invoices."""
+"""Billing models, one module per concern: tariffs, quotient familial, school sectors, invoices, payments."""
 
 from .invoices import BilledBooking, CreditNote, Invoice, InvoiceLine, InvoiceRun, NumberCounter
+from .payments import COUNTER_MEANS, Payment, PaymentAllocation, PaymentMeans
 from .quotients import FamilyQuotient
 from .sectors import SchoolSector
 from .tariffs import ActivityBillingRule, BillingSituation, SurchargeKind, Tariff, TariffBracket, TariffMode
@@ -14,7 +15,11 @@ __all__ = [
     "NumberCounter",
     "ActivityBillingRule",
     "BillingSituation",
+    "COUNTER_MEANS",
     "FamilyQuotient",
+    "Payment",
+    "PaymentAllocation",
+    "PaymentMeans",
     "SchoolSector",
     "SurchargeKind",
     "Tariff",

@@ -250,6 +250,7 @@ class NumberCounter(models.Model):
     class Series(models.TextChoices):
         INVOICE = "invoice", _("Factures")
         CREDIT_NOTE = "credit", _("Avoirs")
+        RECEIPT = "receipt", _("Reçus de règlement")
 
     series = models.CharField(_("série"), max_length=10, choices=Series.choices)
     year = models.PositiveSmallIntegerField(_("année"))

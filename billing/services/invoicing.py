@@ -581,28 +581,37 @@ def invoice_run_prepare(*, run: InvoiceRun, today: date | None = None) -> Invoic
 
 
 def invoice_totals(queryset):
-    """Invoices with their `total` (sum of lines) and `credited` (sum of credit notes) annotated: one query."""
-    from django.db.models import DecimalField, OuterRef, Subquery, Value
+    """Invoices with `total` (sum of lines), `credited` (credit notes), `paid` (valid payments spread on them) and
+    `paid_on` (the last of those payments) annotated: one query."""
+    from django.db.models import DateField, DecimalField, Max, OuterRef, Subquery, Value
     from django.db.models.functions import Coalesce
 
-    from billing.models import CreditNote
+    from billing.models import CreditNote, Payment, PaymentAllocation
 
-    lines = (
-        InvoiceLine.objects.filter(invoice=OuterRef("pk"))
+    def summed(model, **filters):
+        return (
+            model.objects.filter(invoice=OuterRef("pk"), **filters)
+            .values("invoice")
+            .annotate(s=Sum("amount"))
+            .values("s")
+        )
+
+    last_payment = (
+        PaymentAllocation.objects.filter(invoice=OuterRef("pk"), payment__status=Payment.Status.VALID)
         .values("invoice")
-        .annotate(s=Sum("amount"))
-        .values("s")
-    )
-    credits = (
-        CreditNote.objects.filter(invoice=OuterRef("pk"))
-        .values("invoice")
-        .annotate(s=Sum("amount"))
-        .values("s")
+        .annotate(d=Max("payment__received_on"))
+        .values("d")
     )
     money = DecimalField(max_digits=12, decimal_places=2)
     return queryset.annotate(
-        total=Coalesce(Subquery(lines, output_field=money), Value(ZERO), output_field=money),
-        credited=Coalesce(Subquery(credits, output_field=money), Value(ZERO), output_field=money),
+        total=Coalesce(Subquery(summed(InvoiceLine), output_field=money), Value(ZERO), output_field=money),
+        credited=Coalesce(Subquery(summed(CreditNote), output_field=money), Value(ZERO), output_field=money),
+        paid=Coalesce(
+            Subquery(summed(PaymentAllocation, payment__status=Payment.Status.VALID), output_field=money),
+            Value(ZERO),
+            output_field=money,
+        ),
+        paid_on=Subquery(last_payment, output_field=DateField()),
     )
 
 
@@ -730,8 +739,16 @@ def invoice_run_issue(*, run: InvoiceRun, today: date | None = None) -> InvoiceR
 
 
 def invoice_paid(invoice) -> Decimal:
-    """Payments come later (règlements): the place is kept, nothing is paid yet."""
-    return ZERO
+    """The valid payments spread on the invoice (uses the `paid` annotation of `invoice_totals` when present)."""
+    paid = getattr(invoice, "paid", None)
+    if paid is None:
+        from billing.models import Payment
+
+        paid = (
+            invoice.allocations.filter(payment__status=Payment.Status.VALID).aggregate(s=Sum("amount"))["s"]
+            or ZERO
+        )
+    return paid
 
 
 def invoice_balance(invoice) -> Decimal:

@@ -1,4 +1,5 @@
-"""Gapless numbering of invoices (2026-000123) and credit notes (AV-2026-000012): one locked counter row per year."""
+"""Gapless numbering of invoices (2026-000123), credit notes (AV-2026-000012) and payment receipts (RC-2026-000042):
+one locked counter row per series and year."""
 
 from __future__ import annotations
 
@@ -6,7 +7,11 @@ from django.db import IntegrityError, transaction
 
 from billing.models import NumberCounter
 
-PREFIXES = {NumberCounter.Series.INVOICE: "", NumberCounter.Series.CREDIT_NOTE: "AV-"}
+PREFIXES = {
+    NumberCounter.Series.INVOICE: "",
+    NumberCounter.Series.CREDIT_NOTE: "AV-",
+    NumberCounter.Series.RECEIPT: "RC-",
+}
 
 
 def format_number(*, series: str, year: int, value: int) -> str:

@@ -57,7 +57,9 @@ def invoice_list(request):
             "billed": sum((i.total for i in invoices), ZERO),
             "credited": sum((i.credited for i in invoices), ZERO),
             "paid": sum((invoice_paid(i) for i in invoices), ZERO),
-            "balance": sum((row["balance"] for row in rows if row["status"] != FamilyInvoiceStatus.CANCELLED), ZERO),
+            "balance": sum(
+                (row["balance"] for row in rows if row["status"] != FamilyInvoiceStatus.CANCELLED), ZERO
+            ),
             "paperless": request.family.paperless_invoices,
         },
     )
