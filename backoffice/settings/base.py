@@ -316,3 +316,25 @@ PORTAIL_IMMEDIATE_FIELDS = env_list("PORTAIL_IMMEDIATE_FIELDS", "")
 # school year starting that September (parents confirm in June for the rentrée).
 PORTAIL_HEALTH_FORM_OPENS = os.environ.get("PORTAIL_HEALTH_FORM_OPENS", "06-01")
 # End of the Portal section -----------------------------------------------------------------------------------------
+
+# Régie (billing and payments) ---------------------------------------------------------------------------------------
+# The régie de recettes that invoices and collects, as on the invoices, receipts and tax certificates.
+PORTAIL_REGIE_NAME = os.environ.get("PORTAIL_REGIE_NAME", "Régie de recettes du service enfance")
+PORTAIL_REGIE_REFERENCE = os.environ.get("PORTAIL_REGIE_REFERENCE", "")
+# Who signs the attestations fiscales and receipts (signature block).
+PORTAIL_SIGNATORY_NAME = os.environ.get("PORTAIL_SIGNATORY_NAME", "")
+PORTAIL_SIGNATORY_TITLE = os.environ.get("PORTAIL_SIGNATORY_TITLE", "Le régisseur")
+# Online payment through eopayment: "payfip_ws" (PayFiP, the DGFiP service of public régies) in production; the
+# local payment simulator ("simulator") exists only in the dev/demo and test settings.
+PORTAIL_PAYMENT_BACKEND = os.environ.get("PORTAIL_PAYMENT_BACKEND", "payfip_ws")
+PORTAIL_PAYFIP_NUMCLI = os.environ.get("PORTAIL_PAYFIP_NUMCLI", "")
+# PayFiP mode: "test", "activation" or "production" (the DGFiP's T / X / W).
+PORTAIL_PAYFIP_MODE = os.environ.get("PORTAIL_PAYFIP_MODE", "test")
+# SEPA direct debit (prélèvement): the town's creditor identity for the pain.008 files.
+PORTAIL_SEPA_CREDITOR_NAME = os.environ.get("PORTAIL_SEPA_CREDITOR_NAME", "")
+PORTAIL_SEPA_CREDITOR_ID = os.environ.get("PORTAIL_SEPA_CREDITOR_ID", "")  # ICS, e.g. FR12ZZZ123456
+PORTAIL_SEPA_IBAN = os.environ.get("PORTAIL_SEPA_IBAN", "")
+PORTAIL_SEPA_BIC = os.environ.get("PORTAIL_SEPA_BIC", "")
+# Days between the invoice and its debit (the pre-notification must come at least 14 days before).
+PORTAIL_SEPA_DELAY_DAYS = int(os.environ.get("PORTAIL_SEPA_DELAY_DAYS", "14"))
+# End of the Régie section ------------------------------------------------------------------------------------------
