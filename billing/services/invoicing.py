@@ -174,7 +174,9 @@ class PricingData:
                 return quotient.value
         return None
 
-    def context(self, *, family, child_id: int, day: date, unreserved: bool) -> FamilyContext:
+    def context(
+        self, *, family, child_id: int, day: date, unreserved: bool, late: bool = False
+    ) -> FamilyContext:
         children = self.children.get(family.pk, [])
         rank = next((i for i, c in enumerate(children, start=1) if c.pk == child_id), 1)
         return FamilyContext(
@@ -183,6 +185,7 @@ class PricingData:
             children=max(len(children), 1),
             child_rank=rank,
             unreserved=unreserved,
+            late=late,
         )
 
 
@@ -269,11 +272,14 @@ def price_bookings(
                 )
             )
             continue
+        unreserved = situation == BillingSituation.PRESENT_UNRESERVED
         ctx = data.context(
             family=family,
             child_id=booking.child_id,
             day=booking.date,
-            unreserved=situation == BillingSituation.PRESENT_UNRESERVED,
+            unreserved=unreserved,
+            # Réservation tardive: reserved by the service enfance after the délai (Booking.late).
+            late=booking.late and not unreserved,
         )
         price = data.price(tariff, ctx)
         rule = " ; ".join(r for r in (price.rule, _situation_rule(situation)) if r)
@@ -385,7 +391,15 @@ def _candidate_bookings(*, activity_ids, since: date, until: date, family_ids=No
         .order_by("child__family_id", "child_id", "date", "unit_id")
         # Light rows, not model instances: a town's month is tens of thousands of bookings.
         .values_list(
-            "pk", "child_id", "unit_id", "date", "state", "attendance", "child__family_id", named=True
+            "pk",
+            "child_id",
+            "unit_id",
+            "date",
+            "state",
+            "attendance",
+            "late",
+            "child__family_id",
+            named=True,
         )
     )
     if family_ids is not None:

@@ -81,7 +81,9 @@ def _enrol(children: Iterable[Child], activity: Activity, today: date) -> None:
 def _apply(changes: list[Change], by) -> ApplyResult:
     if not changes:
         return ApplyResult()
-    return bookings_apply(child_changes=changes, by=by, as_staff=True, all_or_nothing=False)
+    return bookings_apply(
+        child_changes=changes, by=by, as_staff=True, all_or_nothing=False, record_late=False
+    )
 
 
 def _school_year_changes(children: list[Child], *, canteen, periscolaire, mercredi, today: date, rng):
@@ -168,15 +170,18 @@ def _presences(today: date, rng, agent) -> None:
     from families.services.bookings import bookings_set_attendance
 
     past = list(
-        Booking.objects.filter(date__lt=today, state=Booking.State.RESERVED).order_by("date", "child_id", "unit_id")
+        Booking.objects.filter(date__lt=today, state=Booking.State.RESERVED).order_by(
+            "date", "child_id", "unit_id"
+        )
     )
     absent = [b for b in past if rng.random() < 0.04]
     excused = absent[: len(absent) // 3]
     missing = {b.pk for b in absent}
     A = Booking.Attendance
     reason = "Appel (démonstration)"
-    bookings_set_attendance(bookings=[b for b in past if b.pk not in missing], attendance=A.PRESENT, by=agent,
-                            reason=reason)
+    bookings_set_attendance(
+        bookings=[b for b in past if b.pk not in missing], attendance=A.PRESENT, by=agent, reason=reason
+    )
     bookings_set_attendance(bookings=absent[len(excused) :], attendance=A.ABSENT, by=agent, reason=reason)
     bookings_set_attendance(bookings=excused, attendance=A.EXCUSED, by=agent, reason=reason)
 
