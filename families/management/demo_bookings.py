@@ -170,18 +170,15 @@ def _presences(today: date, rng, agent) -> None:
     from families.services.bookings import bookings_set_attendance
 
     past = list(
-        Booking.objects.filter(date__lt=today, state=Booking.State.RESERVED).order_by(
-            "date", "child_id", "unit_id"
-        )
+        Booking.objects.filter(date__lt=today, state=Booking.State.RESERVED).order_by("date", "child_id", "unit_id")
     )
     absent = [b for b in past if rng.random() < 0.04]
     excused = absent[: len(absent) // 3]
     missing = {b.pk for b in absent}
     A = Booking.Attendance
     reason = "Appel (démonstration)"
-    bookings_set_attendance(
-        bookings=[b for b in past if b.pk not in missing], attendance=A.PRESENT, by=agent, reason=reason
-    )
+    bookings_set_attendance(bookings=[b for b in past if b.pk not in missing], attendance=A.PRESENT, by=agent,
+                            reason=reason)
     bookings_set_attendance(bookings=absent[len(excused) :], attendance=A.ABSENT, by=agent, reason=reason)
     bookings_set_attendance(bookings=excused, attendance=A.EXCUSED, by=agent, reason=reason)
 

@@ -499,17 +499,11 @@ def bookings_set_attendance(*, bookings: list[Booking], attendance: str, by, rea
     for booking in changed:
         booking.attendance, booking.updated_by, booking.updated_at = attendance, by, stamp
     bulk_update_with_history(
-        changed,
-        Booking,
-        ["attendance", "updated_by", "updated_at"],
-        default_user=by,
-        default_change_reason=reason,
+        changed, Booking, ["attendance", "updated_by", "updated_at"], default_user=by, default_change_reason=reason
     )
     return changed
 
 
 def bookings_mark_absent(*, bookings: list[Booking], by, reason: str) -> list[Booking]:
     """Reserved days the child will miss after the délai d'annulation: « absent » (billed until justified)."""
-    return bookings_set_attendance(
-        bookings=bookings, attendance=Booking.Attendance.ABSENT, by=by, reason=reason
-    )
+    return bookings_set_attendance(bookings=bookings, attendance=Booking.Attendance.ABSENT, by=by, reason=reason)
