@@ -82,20 +82,47 @@ register(
 )
 
 
+def _quotient_fields(data: dict, instance) -> dict:
+    """The service's arguments from a form's or a serializer's cleaned data (missing keys keep the instance's)."""
+    names = ("family", "value", "valid_from", "valid_until", "source", "proof")
+    return {name: data[name] if name in data else getattr(instance, name, None) for name in names}
+
+
 class FamilyQuotientAdminMixin:
-    """The QF is always signed by the staff member who saved it."""
+    """The admin saves a QF through `family_quotient_set`: the previous QF ends the day before, signed by staff."""
 
     def save_model(self, request, obj, form, change):
-        obj.set_by = request.user
-        super().save_model(request, obj, form, change)
+        from .services.quotients import family_quotient_set
+
+        saved = family_quotient_set(
+            **_quotient_fields(form.cleaned_data, obj), by=request.user, quotient=obj if change else None
+        )
+        obj.pk, obj.set_by, obj.set_at = saved.pk, saved.set_by, saved.set_at
 
 
 class FamilyQuotientViewSetMixin:
+    """The API records and corrects a QF through `family_quotient_set` too (400 with its French messages)."""
+
+    def _save_through_service(self, serializer, quotient=None):
+        from django.core.exceptions import ValidationError as DjangoValidationError
+        from rest_framework.exceptions import ValidationError
+
+        from .services.quotients import family_quotient_set
+
+        try:
+            serializer.instance = family_quotient_set(
+                **_quotient_fields(serializer.validated_data, quotient),
+                by=self.request.user,
+                quotient=quotient,
+            )
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
+
     def perform_create(self, serializer):
-        serializer.save(set_by=self.request.user)
+        self._save_through_service(serializer)
 
     def perform_update(self, serializer):
-        serializer.save(set_by=self.request.user)
+        self._save_through_service(serializer, quotient=serializer.instance)
 
 
 register(
