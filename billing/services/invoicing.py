@@ -343,14 +343,41 @@ class MonthEstimate(NamedTuple):
     lines: list[LineDraft]
 
 
-def month_estimate(*, family, child, month: date) -> MonthEstimate:
-    """What a child's month costs so far (réservations du mois, présences pointées), priced like the invoice will be."""
+def month_estimate(*, family, child, month: date, changes: Iterable[tuple] = ()) -> MonthEstimate:
+    """What a child's month costs so far (réservations du mois, présences pointées), priced like the invoice will be.
+
+    `changes` are the parent's ticks not yet validated, (unit, day, "add" or "cancel"): an added day counts as
+    reserved (replacing the day's other meal type), a cancelled one no longer counts.
+    """
     start, end = month_bounds(month)
     bookings = list(
         Booking.objects.filter(child=child, date__range=(start, end)).select_related(
             "child", "unit__activity"
         )
     )
+    for unit, day, action in changes:
+        if not start <= day <= end:
+            continue
+        same_day = [
+            b
+            for b in bookings
+            if b.date == day
+            and b.state in Booking.ACTIVE
+            and (
+                b.unit_id == unit.pk
+                or (
+                    action == "add"
+                    and unit.exclusive_group
+                    and b.unit.activity_id == unit.activity_id
+                    and b.unit.exclusive_group == unit.exclusive_group
+                )
+            )
+        ]
+        if action == "add" and any(b.unit_id == unit.pk for b in same_day):
+            continue
+        bookings = [b for b in bookings if b not in same_day]
+        if action == "add":
+            bookings.append(Booking(child=child, unit=unit, date=day, state=Booking.State.RESERVED))
     data = PricingData.load(
         family_ids=[family.pk],
         unit_ids=[b.unit_id for b in bookings],
