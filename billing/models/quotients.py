@@ -78,3 +78,27 @@ class FamilyQuotient(models.Model):
             )
             if clash is not None:
                 raise family_quotient_clash_error(clash)
+
+
+class QuotientCampaignReminder(models.Model):
+    """The yearly QF campaign's reminder sent to a family (one per family and campaign year: the command is
+    idempotent)."""
+
+    family = models.ForeignKey(
+        "families.Family", verbose_name=_("famille"), on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("campagne"))
+    deadline = models.DateField(_("date limite"))
+    sent_at = models.DateTimeField(_("envoyé le"), auto_now_add=True)
+    recipients = models.TextField(_("destinataires"), blank=True)
+
+    class Meta:
+        verbose_name = _("relance de la campagne QF")
+        verbose_name_plural = _("relances de la campagne QF")
+        ordering = ["-year", "family"]
+        constraints = [
+            models.UniqueConstraint(fields=["family", "year"], name="quotient_campaign_one_reminder_per_year")
+        ]
+
+    def __str__(self):
+        return f"{self.family} — campagne {self.year}"
