@@ -40,6 +40,7 @@ from billing.models import (
 from billing.services.numbering import number_take
 from billing.services.tariffs import FamilyContext, situation_is_billed, unit_price
 from families.models import Booking, Child, Family, Guardian, Unit
+from families.services.deadlines import BookingAction
 
 logger = logging.getLogger(__name__)
 
@@ -366,17 +367,17 @@ def month_estimate(*, family, child, month: date, changes: Iterable[tuple] = ())
             and (
                 b.unit_id == unit.pk
                 or (
-                    action == "add"
+                    action == BookingAction.ADD
                     and unit.exclusive_group
                     and b.unit.activity_id == unit.activity_id
                     and b.unit.exclusive_group == unit.exclusive_group
                 )
             )
         ]
-        if action == "add" and any(b.unit_id == unit.pk for b in same_day):
+        if action == BookingAction.ADD and any(b.unit_id == unit.pk for b in same_day):
             continue
         bookings = [b for b in bookings if b not in same_day]
-        if action == "add":
+        if action == BookingAction.ADD:
             bookings.append(Booking(child=child, unit=unit, date=day, state=Booking.State.RESERVED))
     data = PricingData.load(
         family_ids=[family.pk],

@@ -220,3 +220,21 @@ def test_a_unit_without_tariff_keeps_its_base_price(parent, town):
     response = parent.get(enrolment_url(town["lea"], activity))
 
     assert f"{unit.label} — 15,00 €" in response.content.decode()
+
+
+def test_without_billing_registered_the_portal_shows_no_estimate_and_the_base_prices(town, monkeypatch):
+    from families import pricing_hooks
+
+    monkeypatch.setattr(pricing_hooks, "_month_estimate", None)
+    monkeypatch.setattr(pricing_hooks, "_unit_prices", None)
+    monkeypatch.setattr(pricing_hooks, "_todo", {})
+
+    assert (
+        pricing_hooks.month_estimate(family=town["martin"], child=town["lea"], month=date(2026, 11, 1))
+        is None
+    )
+    assert (
+        pricing_hooks.unit_prices(family=town["martin"], child=town["lea"], units=[], day=date(2026, 11, 1))
+        == {}
+    )
+    assert pricing_hooks.todo_items(family=town["martin"], today=date(2026, 10, 1)) == []
