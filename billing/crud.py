@@ -85,7 +85,9 @@ register(
 def _quotient_fields(data: dict, instance) -> dict:
     """The service's arguments from a form's or a serializer's cleaned data (missing keys keep the instance's)."""
     names = ("family", "value", "valid_from", "valid_until", "source", "proof")
-    return {name: data[name] if name in data else getattr(instance, name, None) for name in names}
+    if instance is None:  # a new QF: what was not sent takes the service's defaults (source CAF…)
+        return {name: data[name] for name in names if name in data}
+    return {name: data[name] if name in data else getattr(instance, name) for name in names}
 
 
 class FamilyQuotientAdminMixin:

@@ -99,12 +99,12 @@ def test_through_the_api_a_new_attestation_ends_the_previous_qf_the_day_before(
 
     response = client.post(
         API,
-        {"family": martin.pk, "value": "787.50", "valid_from": "2026-09-01", "source": "computed"},
+        {"family": martin.pk, "value": "787.50", "valid_from": "2026-09-01"},
         content_type="application/json",
     )
 
     assert response.status_code == 201
-    assert response.json()["valid_from"] == "2026-09-01"
+    assert (response.json()["valid_from"], response.json()["source"]) == ("2026-09-01", "caf")
     january_qf.refresh_from_db()
     assert january_qf.valid_until == date(2026, 8, 31)
     assert FamilyQuotient.objects.get(pk=response.json()["id"]).set_by == regisseur
