@@ -273,3 +273,17 @@ register(
     api_select_related=("payment", "invoice"),
     filterset_fields={"payment": ["exact"], "invoice": ["exact"]},
 )
+
+# The QF campaign's reminders (one per family and year), read-only: written by `manage.py qf_campaign` only.
+from .models import QuotientCampaignReminder  # noqa: E402
+
+register(
+    QuotientCampaignReminder,
+    api_name="quotient-campaign-reminders",
+    list_display=("family", "year", "deadline", "sent_at", "recipients"),
+    list_filter=("year",),
+    search_fields=("family__code", "family__name"),
+    list_select_related=("family",),
+    api_select_related=("family",),
+    filterset_fields={"family": ["exact"], "year": ["exact"]},
+)
