@@ -82,20 +82,49 @@ register(
 )
 
 
+def _quotient_fields(data: dict, instance) -> dict:
+    """The service's arguments from a form's or a serializer's cleaned data (missing keys keep the instance's)."""
+    names = ("family", "value", "valid_from", "valid_until", "source", "proof")
+    if instance is None:  # a new QF: what was not sent takes the service's defaults (source CAF…)
+        return {name: data[name] for name in names if name in data}
+    return {name: data[name] if name in data else getattr(instance, name) for name in names}
+
+
 class FamilyQuotientAdminMixin:
-    """The QF is always signed by the staff member who saved it."""
+    """The admin saves a QF through `family_quotient_set`: the previous QF ends the day before, signed by staff."""
 
     def save_model(self, request, obj, form, change):
-        obj.set_by = request.user
-        super().save_model(request, obj, form, change)
+        from .services.quotients import family_quotient_set
+
+        saved = family_quotient_set(
+            **_quotient_fields(form.cleaned_data, obj), by=request.user, quotient=obj if change else None
+        )
+        obj.pk, obj.set_by, obj.set_at = saved.pk, saved.set_by, saved.set_at
 
 
 class FamilyQuotientViewSetMixin:
+    """The API records and corrects a QF through `family_quotient_set` too (400 with its French messages)."""
+
+    def _save_through_service(self, serializer, quotient=None):
+        from django.core.exceptions import ValidationError as DjangoValidationError
+        from rest_framework.exceptions import ValidationError
+
+        from .services.quotients import family_quotient_set
+
+        try:
+            serializer.instance = family_quotient_set(
+                **_quotient_fields(serializer.validated_data, quotient),
+                by=self.request.user,
+                quotient=quotient,
+            )
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
+
     def perform_create(self, serializer):
-        serializer.save(set_by=self.request.user)
+        self._save_through_service(serializer)
 
     def perform_update(self, serializer):
-        serializer.save(set_by=self.request.user)
+        self._save_through_service(serializer, quotient=serializer.instance)
 
 
 register(
@@ -243,4 +272,18 @@ register(
     list_select_related=("payment", "invoice"),
     api_select_related=("payment", "invoice"),
     filterset_fields={"payment": ["exact"], "invoice": ["exact"]},
+)
+
+# The QF campaign's reminders (one per family and year), read-only: written by `manage.py qf_campaign` only.
+from .models import QuotientCampaignReminder  # noqa: E402
+
+register(
+    QuotientCampaignReminder,
+    api_name="quotient-campaign-reminders",
+    list_display=("family", "year", "deadline", "sent_at", "recipients"),
+    list_filter=("year",),
+    search_fields=("family__code", "family__name"),
+    list_select_related=("family",),
+    api_select_related=("family",),
+    filterset_fields={"family": ["exact"], "year": ["exact"]},
 )

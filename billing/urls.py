@@ -16,3 +16,8 @@ urlpatterns = [
     path("factures/<int:pk>/pdf/", invoices.invoice_pdf, name="invoice_pdf"),
     path("factures/avoirs/<int:pk>/pdf/", invoices.credit_note_pdf, name="credit_note_pdf"),
 ]
+
+# Month estimate of the planning (JSON), asked while the parent ticks days.
+from .views.estimate import planning_estimate  # noqa: E402
+
+urlpatterns += [path("factures/estimation/", planning_estimate, name="planning_estimate")]

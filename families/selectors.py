@@ -151,6 +151,9 @@ def family_todo(*, family: Family, children, documents, unread: int, today) -> l
             ) % {"count": unread},
             "url": reverse("portal:messages"), "action": _("Lire"),
         })
+    from .pricing_hooks import todo_items
+
+    todo += todo_items(family=family, today=today)  # billing's items (campagne QF) without importing billing
     return todo
 
 

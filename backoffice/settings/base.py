@@ -338,3 +338,8 @@ PORTAIL_SEPA_BIC = os.environ.get("PORTAIL_SEPA_BIC", "")
 # Days between the invoice and its debit (the pre-notification must come at least 14 days before).
 PORTAIL_SEPA_DELAY_DAYS = int(os.environ.get("PORTAIL_SEPA_DELAY_DAYS", "14"))
 # End of the Régie section ------------------------------------------------------------------------------------------
+
+# Campagne quotient familial: families upload their avis d'imposition and CAF attestation before this date (MM-JJ);
+# `manage.py qf_campaign` reminds them from PORTAIL_QF_CAMPAIGN_LEAD_DAYS days before it.
+PORTAIL_QF_CAMPAIGN_DEADLINE = os.environ.get("PORTAIL_QF_CAMPAIGN_DEADLINE", "10-31")
+PORTAIL_QF_CAMPAIGN_LEAD_DAYS = int(os.environ.get("PORTAIL_QF_CAMPAIGN_LEAD_DAYS", "45"))

@@ -2,7 +2,7 @@
 
 from .invoices import BilledBooking, CreditNote, Invoice, InvoiceLine, InvoiceRun, NumberCounter
 from .payments import COUNTER_MEANS, Payment, PaymentAllocation, PaymentMeans
-from .quotients import FamilyQuotient
+from .quotients import FamilyQuotient, QuotientCampaignReminder
 from .sectors import SchoolSector
 from .tariffs import ActivityBillingRule, BillingSituation, SurchargeKind, Tariff, TariffBracket, TariffMode
 
@@ -20,6 +20,7 @@ __all__ = [
     "Payment",
     "PaymentAllocation",
     "PaymentMeans",
+    "QuotientCampaignReminder",
     "SchoolSector",
     "SurchargeKind",
     "Tariff",

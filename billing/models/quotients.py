@@ -63,15 +63,42 @@ class FamilyQuotient(models.Model):
             errors["valid_until"] = _("La fin de validité doit suivre son début.")
         if self.proof_id and self.family_id and self.proof.family_id != self.family_id:
             errors["proof"] = _("Le justificatif doit appartenir à la même famille.")
-        if self.family_id and self.valid_from and not errors:
-            others = FamilyQuotient.objects.filter(family_id=self.family_id).exclude(pk=self.pk)
-            if self.valid_until is not None:
-                others = others.filter(valid_from__lte=self.valid_until)
-            clash = others.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=self.valid_from)).first()
-            if clash is not None:
-                errors["valid_from"] = _(
-                    "Un autre quotient familial de cette famille couvre déjà cette période "
-                    "(à partir du %(date)s)."
-                ) % {"date": clash.valid_from.strftime("%d/%m/%Y")}
         if errors:
             raise ValidationError(errors)
+        if self.family_id and self.valid_from:
+            # The rule of `family_quotient_set`, the one write path: an earlier QF ends the day before this one,
+            # a later one is never overwritten. Forms and the API see the same refusal before saving.
+            from billing.services.quotients import family_quotient_clash, family_quotient_clash_error
+
+            clash = family_quotient_clash(
+                family_id=self.family_id,
+                valid_from=self.valid_from,
+                valid_until=self.valid_until,
+                exclude_pk=self.pk,
+            )
+            if clash is not None:
+                raise family_quotient_clash_error(clash)
+
+
+class QuotientCampaignReminder(models.Model):
+    """The yearly QF campaign's reminder sent to a family (one per family and campaign year: the command is
+    idempotent)."""
+
+    family = models.ForeignKey(
+        "families.Family", verbose_name=_("famille"), on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("campagne"))
+    deadline = models.DateField(_("date limite"))
+    sent_at = models.DateTimeField(_("envoyé le"), auto_now_add=True)
+    recipients = models.TextField(_("destinataires"), blank=True)
+
+    class Meta:
+        verbose_name = _("relance de la campagne QF")
+        verbose_name_plural = _("relances de la campagne QF")
+        ordering = ["-year", "family"]
+        constraints = [
+            models.UniqueConstraint(fields=["family", "year"], name="quotient_campaign_one_reminder_per_year")
+        ]
+
+    def __str__(self):
+        return f"{self.family} — campagne {self.year}"

@@ -40,6 +40,7 @@ from billing.models import (
 from billing.services.numbering import number_take
 from billing.services.tariffs import FamilyContext, situation_is_billed, unit_price
 from families.models import Booking, Child, Family, Guardian, Unit
+from families.services.deadlines import BookingAction
 
 logger = logging.getLogger(__name__)
 
@@ -174,7 +175,9 @@ class PricingData:
                 return quotient.value
         return None
 
-    def context(self, *, family, child_id: int, day: date, unreserved: bool) -> FamilyContext:
+    def context(
+        self, *, family, child_id: int, day: date, unreserved: bool, late: bool = False
+    ) -> FamilyContext:
         children = self.children.get(family.pk, [])
         rank = next((i for i, c in enumerate(children, start=1) if c.pk == child_id), 1)
         return FamilyContext(
@@ -183,6 +186,7 @@ class PricingData:
             children=max(len(children), 1),
             child_rank=rank,
             unreserved=unreserved,
+            late=late,
         )
 
 
@@ -269,11 +273,14 @@ def price_bookings(
                 )
             )
             continue
+        unreserved = situation == BillingSituation.PRESENT_UNRESERVED
         ctx = data.context(
             family=family,
             child_id=booking.child_id,
             day=booking.date,
-            unreserved=situation == BillingSituation.PRESENT_UNRESERVED,
+            unreserved=unreserved,
+            # Réservation tardive: reserved by the service enfance after the délai (Booking.late).
+            late=booking.late and not unreserved,
         )
         price = data.price(tariff, ctx)
         rule = " ; ".join(r for r in (price.rule, _situation_rule(situation)) if r)
@@ -337,14 +344,41 @@ class MonthEstimate(NamedTuple):
     lines: list[LineDraft]
 
 
-def month_estimate(*, family, child, month: date) -> MonthEstimate:
-    """What a child's month costs so far (réservations du mois, présences pointées), priced like the invoice will be."""
+def month_estimate(*, family, child, month: date, changes: Iterable[tuple] = ()) -> MonthEstimate:
+    """What a child's month costs so far (réservations du mois, présences pointées), priced like the invoice will be.
+
+    `changes` are the parent's ticks not yet validated, (unit, day, "add" or "cancel"): an added day counts as
+    reserved (replacing the day's other meal type), a cancelled one no longer counts.
+    """
     start, end = month_bounds(month)
     bookings = list(
         Booking.objects.filter(child=child, date__range=(start, end)).select_related(
             "child", "unit__activity"
         )
     )
+    for unit, day, action in changes:
+        if not start <= day <= end:
+            continue
+        same_day = [
+            b
+            for b in bookings
+            if b.date == day
+            and b.state in Booking.ACTIVE
+            and (
+                b.unit_id == unit.pk
+                or (
+                    action == BookingAction.ADD
+                    and unit.exclusive_group
+                    and b.unit.activity_id == unit.activity_id
+                    and b.unit.exclusive_group == unit.exclusive_group
+                )
+            )
+        ]
+        if action == BookingAction.ADD and any(b.unit_id == unit.pk for b in same_day):
+            continue
+        bookings = [b for b in bookings if b not in same_day]
+        if action == BookingAction.ADD:
+            bookings.append(Booking(child=child, unit=unit, date=day, state=Booking.State.RESERVED))
     data = PricingData.load(
         family_ids=[family.pk],
         unit_ids=[b.unit_id for b in bookings],
@@ -385,7 +419,15 @@ def _candidate_bookings(*, activity_ids, since: date, until: date, family_ids=No
         .order_by("child__family_id", "child_id", "date", "unit_id")
         # Light rows, not model instances: a town's month is tens of thousands of bookings.
         .values_list(
-            "pk", "child_id", "unit_id", "date", "state", "attendance", "child__family_id", named=True
+            "pk",
+            "child_id",
+            "unit_id",
+            "date",
+            "state",
+            "attendance",
+            "late",
+            "child__family_id",
+            named=True,
         )
     )
     if family_ids is not None:

@@ -62,6 +62,28 @@ def family_quotient_current(*, family, day: date) -> FamilyQuotient | None:
     )
 
 
+def family_quotient_clash(
+    *, family_id: int, valid_from: date, valid_until: date | None, exclude_pk: int | None = None
+) -> FamilyQuotient | None:
+    """The QF that forbids recording one over [valid_from, valid_until]: one starting on or after `valid_from`
+    within that period. An earlier QF still running on `valid_from` is no clash: it ends the day before."""
+    later = FamilyQuotient.objects.filter(family_id=family_id, valid_from__gte=valid_from)
+    if exclude_pk is not None:
+        later = later.exclude(pk=exclude_pk)
+    if valid_until is not None:
+        later = later.filter(valid_from__lte=valid_until)
+    return later.order_by("valid_from").first()
+
+
+def family_quotient_clash_error(clash: FamilyQuotient) -> ValidationError:
+    return ValidationError(
+        {
+            "valid_from": _("Un quotient familial est déjà enregistré à partir du %(date)s.")
+            % {"date": clash.valid_from.strftime("%d/%m/%Y")}
+        }
+    )
+
+
 @transaction.atomic
 def family_quotient_set(
     *,
@@ -72,37 +94,48 @@ def family_quotient_set(
     source: str = FamilyQuotient.Source.CAF,
     proof=None,
     by,
+    quotient: FamilyQuotient | None = None,
 ) -> FamilyQuotient:
-    """Staff record a family's official QF; the QF in force before it ends the day before (never edited silently)."""
+    """Staff record a family's official QF (or correct `quotient`); the QF in force before it ends the day before,
+    a later one is never overwritten, and the history keeps who set what (the one write path: admin, API, forms)."""
     if by is None or not by.is_staff:
         raise PermissionDenied(_("Seul le service enfance peut enregistrer le quotient familial."))
     existing = FamilyQuotient.objects.select_for_update().filter(family=family)
-    later = existing.filter(valid_from__gte=valid_from)
-    if valid_until is not None:
-        later = later.filter(valid_from__lte=valid_until)
-    clash = later.first()
-    if clash is not None:
-        raise ValidationError(
-            {
-                "valid_from": _("Un quotient familial est déjà enregistré à partir du %(date)s.")
-                % {"date": clash.valid_from.strftime("%d/%m/%Y")}
-            }
-        )
-    quotient = FamilyQuotient(
-        family=family,
-        value=value,
+    correcting = quotient is not None and quotient.pk is not None
+    if correcting:
+        existing = existing.exclude(pk=quotient.pk)
+    list(existing.order_by("pk").values_list("pk"))  # the family's QF rows locked before deciding
+    clash = family_quotient_clash(
+        family_id=family.pk,
         valid_from=valid_from,
         valid_until=valid_until,
-        source=source,
-        proof=proof,
-        set_by=by,
+        exclude_pk=quotient.pk if correcting else None,
     )
+    if clash is not None:
+        raise family_quotient_clash_error(clash)
+    if not correcting:
+        quotient = FamilyQuotient()
+    quotient.family = family
+    quotient.value = value
+    quotient.valid_from = valid_from
+    quotient.valid_until = valid_until
+    quotient.source = source
+    quotient.proof = proof
+    quotient.set_by = by
     for previous in existing.filter(valid_from__lt=valid_from).filter(
         Q(valid_until__isnull=True) | Q(valid_until__gte=valid_from)
     ):
         previous.valid_until = valid_from - timedelta(days=1)
+        previous._history_user = by
+        previous._change_reason = _("Clôturé par le quotient familial du %(date)s") % {
+            "date": valid_from.strftime("%d/%m/%Y")
+        }
         previous.save(update_fields=["valid_until"])
     quotient.full_clean()  # a refusal rolls the shortened previous QF back (atomic)
+    quotient._history_user = by
+    quotient._change_reason = (
+        _("Correction du quotient familial") if correcting else _("Quotient familial saisi")
+    )
     quotient.save()
     return quotient
 

@@ -81,7 +81,9 @@ def _enrol(children: Iterable[Child], activity: Activity, today: date) -> None:
 def _apply(changes: list[Change], by) -> ApplyResult:
     if not changes:
         return ApplyResult()
-    return bookings_apply(child_changes=changes, by=by, as_staff=True, all_or_nothing=False)
+    return bookings_apply(
+        child_changes=changes, by=by, as_staff=True, all_or_nothing=False, record_late=False
+    )
 
 
 def _school_year_changes(children: list[Child], *, canteen, periscolaire, mercredi, today: date, rng):

@@ -114,6 +114,8 @@ class Booking(models.Model):
     )
     # Present at the roll call without a reservation (billed with a surcharge, see DESIGN.md).
     walk_in = models.BooleanField(_("présent sans réservation"), default=False)
+    # Reserved by the service enfance after the délai de réservation: billed with the tariff's late surcharge.
+    late = models.BooleanField(_("réservation tardive"), default=False)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
     created_by = models.ForeignKey(

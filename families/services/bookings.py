@@ -81,8 +81,9 @@ def _order(change: Change, units: dict[int, Unit]) -> tuple:
 class _Planner:
     """The state of every concerned unit-day in memory, loaded in a bounded number of queries, then changed."""
 
-    def __init__(self, *, changes: list[Change], by, as_staff: bool, now: datetime):
+    def __init__(self, *, changes: list[Change], by, as_staff: bool, now: datetime, record_late: bool = True):
         self.by, self.as_staff, self.now = by, as_staff, now
+        self.record_late = record_late and as_staff
         activity_ids = {c.unit.activity_id for c in changes}
         # Dependent units may sit in another activity (the périscolaire evening needs a canteen meal).
         for pair in Unit.requires.through.objects.filter(
@@ -291,6 +292,10 @@ class _Planner:
         else:
             self._touch(booking)
         booking.updated_by = self.by
+        # Only staff book after the délai de réservation; such a day is a réservation tardive (surcharged).
+        booking.late = self.record_late and self.now >= booking_deadline(
+            activity=unit.activity, day=day, action=BookingAction.ADD
+        )
         capacity = self.capacity(unit)
         if capacity is not None and self.reserved_count[(unit.pk, day)] >= capacity:
             booking.state, booking.waiting_since = State.WAITING, self.now
@@ -348,7 +353,7 @@ class _Planner:
             bulk_update_with_history(
                 list(self.dirty.values()),
                 Booking,
-                ["state", "waiting_since", "updated_by", "updated_at"],
+                ["state", "waiting_since", "late", "updated_by", "updated_at"],
                 default_user=self.by,
                 default_change_reason=reason,
             )
@@ -373,6 +378,7 @@ def bookings_apply(
     as_staff: bool,
     now: datetime | None = None,
     all_or_nothing: bool = True,
+    record_late: bool = True,
 ) -> ApplyResult:
     """Apply a batch of réservations and annulations; the rules hold whoever calls.
 
@@ -381,14 +387,16 @@ def bookings_apply(
     the liste d'attente when the day is full; choosing another unit of the same exclusive group replaces the
     day's booking. A cancelled place goes to the first in line still within the délai de réservation, who is
     told by email. `all_or_nothing` saves nothing when any change is refused (family API); otherwise what can be
-    applied is saved and the refusals are reported (modification avancée).
+    applied is saved and the refusals are reported (modification avancée). A day the service enfance reserves
+    after the délai is marked `late` (réservation tardive, billed with the tariff's surcharge) unless
+    `record_late` is False (plannings of an accepted inscription, demo history).
     """
     result = ApplyResult()
     if not child_changes:
         return result
     now = now or timezone.now()
     with transaction.atomic():
-        planner = _Planner(changes=child_changes, by=by, as_staff=as_staff, now=now)
+        planner = _Planner(changes=child_changes, by=by, as_staff=as_staff, now=now, record_late=record_late)
         for change in sorted(child_changes, key=lambda c: _order(c, planner.units)):
             try:
                 if change.action == BookingAction.ADD:
@@ -448,7 +456,9 @@ def bookings_from_enrolment(*, enrolment: Enrolment, by, now: datetime | None = 
     end = min(enrolment.end_date or activity.period_end, activity.period_end)
     days = [d for d in activity_open_days(activity=activity, start=start, end=end) if d.weekday() in weekdays]
     changes = [Change(child=enrolment.child, unit=unit, day=day) for day in days for unit in units]
-    return bookings_apply(child_changes=changes, by=by, as_staff=True, now=now, all_or_nothing=False)
+    return bookings_apply(
+        child_changes=changes, by=by, as_staff=True, now=now, all_or_nothing=False, record_late=False
+    )
 
 
 def changes_exclusive_conflicts(*, child_changes: list[Change]) -> list[Refusal]:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods
 
+from families import pricing_hooks
 from families.forms import DATE_WIDGET
 from families.models import Activity, ActivityKind, Child, Unit, Weekday
 from families.selectors import (
@@ -51,7 +52,12 @@ class EnrolmentStartForm(forms.Form):
 
 
 class UnitChoiceField(forms.ModelMultipleChoiceField):
+    # The family's own price per unit (billing's tariff through `pricing_hooks`), else the unit's base price.
+    prices: dict[int, str] = {}
+
     def label_from_instance(self, unit: Unit) -> str:
+        if unit.pk in self.prices:
+            return self.prices[unit.pk]
         return _("%(label)s — %(price)s €") % {
             "label": unit.label,
             "price": formats.number_format(unit.price, 2),
@@ -77,12 +83,19 @@ class EnrolmentRequestForm(forms.Form):
         help_text=_l("Tarif de base par jour ; le service enfance applique votre tarif (quotient familial)."),
     )
 
-    def __init__(self, *args, activity: Activity, **kwargs):
+    def __init__(self, *args, activity: Activity, family=None, child=None, day=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["weekdays"].choices = [(d, Weekday(d).label.capitalize()) for d in activity.weekdays]
         self.fields["units"].queryset = Unit.objects.filter(activity=activity, is_active=True).order_by(
             "position", "start_time", "label"
         )
+        if family is not None and child is not None and day is not None:
+            units = self.fields["units"]
+            units.prices = pricing_hooks.unit_prices(
+                family=family, child=child, units=units.queryset.select_related("activity"), day=day
+            )
+            if units.prices:
+                units.help_text = _l("Votre tarif par jour, calculé avec votre quotient familial en vigueur.")
 
 
 def _service_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -153,6 +166,9 @@ def enrolment_request(request, child_id: int, activity_id: int):
         request.POST if request.method == "POST" else None,
         activity=activity,
         initial={"start_date": max(activity.period_start, today)},
+        family=request.family,
+        child=child,
+        day=max(activity.period_start, today),
     )
     if request.method == "POST" and form.is_valid():
         try:

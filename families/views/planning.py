@@ -17,13 +17,14 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from families import pricing_hooks
 from families.models import Booking, Child, Enrolment, Guardian, Unit
 from families.selectors_planning import PlanningCell, PlanningState, child_planning
 from families.services.bookings import ApplyResult, Change, bookings_apply
@@ -100,6 +101,9 @@ class Option:
     is_none: bool = False
     # Ids of the state, pending and deadline texts a screen reader reads after the label.
     describedby: str = ""
+    # The unit and whether it is booked in the database (not counting pending ticks): the month estimate's input.
+    unit_id: int | None = None
+    saved: bool = False
 
 
 @dataclass
@@ -283,6 +287,8 @@ def _checkbox(child, cell: PlanningCell, pending, today) -> Item:
         css=f"{css} state-pending" if pending_text else css,
         state_text=text,
         pending_text=pending_text,
+        unit_id=cell.unit.pk,
+        saved=_is_on(cell),
     )
     return Item(options=[option], editable=option.editable)
 
@@ -320,6 +326,8 @@ def _radios(child, members: list[PlanningCell], pending, today) -> Item:
                 css=f"{css} state-pending" if pending_text else css,
                 state_text=text,
                 pending_text=pending_text,
+                unit_id=cell.unit.pk,
+                saved=cell.unit.pk == current,
             )
         )
     none_label = _("Aucun")
@@ -472,6 +480,26 @@ def planning(request):
     ]
     previous, following = _neighbours(view, first)
     pending_count = len(pending)
+    # What the month costs so far, the pending ticks included (billing answers through a hook).
+    month_units = {c.unit.pk: c.unit for c in cells}
+    estimate = (
+        pricing_hooks.month_estimate(
+            family=family,
+            child=child,
+            month=first.replace(day=1),
+            changes=[
+                (month_units[u], d, a)
+                for (c, u, d), a in pending.items()
+                if c == child.pk and u in month_units
+            ],
+        )
+        if mine
+        else None
+    )
+    try:
+        estimate_url = reverse("billing:planning_estimate")
+    except NoReverseMatch:
+        estimate_url = ""
     return render(
         request,
         "portal/planning.html",
@@ -493,6 +521,9 @@ def planning(request):
             "following": following,
             "siblings": siblings,
             "pending_count": pending_count,
+            "estimate": estimate,
+            "estimate_url": estimate_url,
+            "estimate_month": first.replace(day=1),
             "view_urls": {v: _planning_url(child.pk, v, first) for v in VIEWS},
             "child_urls": [(c, _planning_url(c.pk, view, first)) for c in children],
         },

@@ -15,3 +15,35 @@
     });
   });
 })();
+
+/* Estimation du mois: asked again (debounced) while the parent ticks, with the ticks not yet saved. */
+(function () {
+  var form = document.querySelector(".planning-form");
+  var box = document.getElementById("planning-estimate");
+  if (!form || !box || !box.dataset.url || !window.fetch) return;
+  var text = box.querySelector(".planning-estimate-text");
+  var month = box.dataset.month;
+  var timer = null;
+  function changes() {
+    var params = new URLSearchParams({ enfant: box.dataset.child, mois: month });
+    form.querySelectorAll("input[data-unit]").forEach(function (input) {
+      if (input.dataset.day.slice(0, 7) !== month) return;
+      var saved = input.dataset.saved === "1";
+      var value = input.dataset.unit + ":" + input.dataset.day;
+      if (input.checked && !saved) params.append("ajout", value);
+      if (!input.checked && saved) params.append("annulation", value);
+    });
+    return params;
+  }
+  function refresh() {
+    fetch(box.dataset.url + "?" + changes().toString(), { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) { if (data && data.text) text.textContent = data.text; })
+      .catch(function () {});
+  }
+  form.addEventListener("change", function (event) {
+    if (!event.target.matches("input[data-unit], .unit-none input")) return;
+    clearTimeout(timer);
+    timer = setTimeout(refresh, 300);
+  });
+})();

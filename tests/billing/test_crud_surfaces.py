@@ -114,15 +114,13 @@ def test_qf_saved_in_the_admin_is_signed_by_the_staff_member(client, regisseur, 
     assert FamilyQuotient.objects.get().set_by == regisseur
 
 
-def test_two_qf_covering_the_same_days_are_refused(small_town, agent):
-    FamilyQuotient.objects.create(family=small_town["martin"], value=D("700"), valid_from=date(2026, 1, 1))
-    other = FamilyQuotient(family=small_town["martin"], value=D("650"), valid_from=date(2026, 6, 1))
+def test_a_qf_reaching_over_a_later_one_is_refused(small_town, agent):
+    # An earlier QF still running simply ends the day before (family_quotient_set); a later one is never covered.
+    FamilyQuotient.objects.create(family=small_town["martin"], value=D("700"), valid_from=date(2026, 6, 1))
+    other = FamilyQuotient(family=small_town["martin"], value=D("650"), valid_from=date(2026, 1, 1))
     with pytest.raises(Exception) as error:
         other.full_clean()
-    assert (
-        "Un autre quotient familial de cette famille couvre déjà cette période (à partir du 01/01/2026)."
-        in str(error.value)
-    )
+    assert "Un quotient familial est déjà enregistré à partir du 01/06/2026." in str(error.value)
 
 
 HEADERS = ["street_name", "number_from", "number_to", "parity", "school", "commune"]
