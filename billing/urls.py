@@ -16,3 +16,11 @@ urlpatterns = [
     path("factures/<int:pk>/pdf/", invoices.invoice_pdf, name="invoice_pdf"),
     path("factures/avoirs/<int:pk>/pdf/", invoices.credit_note_pdf, name="credit_note_pdf"),
 ]
+
+# Mes attestations: the attestations fiscales de frais de garde (billing/views/tax.py).
+from .views import tax  # noqa: E402
+
+urlpatterns += [
+    path("attestations-fiscales/", tax.tax_certificate_list, name="tax_certificates"),
+    path("attestations-fiscales/<int:pk>/pdf/", tax.tax_certificate_pdf, name="tax_certificate_pdf"),
+]
