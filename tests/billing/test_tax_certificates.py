@@ -9,7 +9,8 @@ from django.core.management import call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from billing.models import Payment, TaxCertificate, TaxCertificateRun
+from billing.models import InvoiceLine, Payment, Tariff, TariffMode, TaxCertificate, TaxCertificateRun
+from billing.services.invoicing import invoice_run_create, invoice_run_prepare
 from billing.services.payments import payment_reject
 from billing.services.tax_certificates import (
     child_is_eligible,
@@ -18,8 +19,16 @@ from billing.services.tax_certificates import (
     tax_certificates_generate,
     tax_year_parse,
 )
+from families.models import Booking
 from families.models.catalogue import ActivityKind
-from tests.factories import ChildFactory, FamilyFactory, GuardianFactory
+from tests.factories import (
+    ActivityFactory,
+    BookingFactory,
+    ChildFactory,
+    FamilyFactory,
+    GuardianFactory,
+    UnitFactory,
+)
 
 from .taxcert_builders import care_invoice, pay, pdf_text
 
@@ -320,3 +329,33 @@ def test_the_command_issues_a_year(family, lea, capsys):
 
     assert TaxCertificate.objects.get().amount == D("30.00")
     assert "1 attestation" in capsys.readouterr().out
+
+
+def test_the_invoicing_keeps_the_lunch_of_a_holiday_day_on_the_line(family, lea, regisseur):
+    holidays = ActivityFactory(name="Accueil de loisirs Toussaint", kind=HOLIDAYS)
+    day = UnitFactory(activity=holidays, label="Journée avec repas", code="journee", exclusive_group="")
+    Tariff.objects.create(
+        unit=day, mode=TariffMode.FLAT, valid_from=date(2026, 9, 1), price=D("18.00"), meal_part=D("4.20")
+    )
+    for number in (19, 20, 21):
+        BookingFactory(
+            child=lea, unit=day, date=date(2026, 10, number), attendance=Booking.Attendance.PRESENT
+        )
+    run = invoice_run_create(period=date(2026, 10, 1), activities=[holidays], by=regisseur, start=False)
+
+    invoice_run_prepare(run=run, today=date(2026, 11, 2))
+
+    line = InvoiceLine.objects.get(invoice__family=family)
+    assert (line.amount, line.meal_amount) == (D("54.00"), D("12.60"))
+
+
+def test_a_meal_part_above_the_price_is_refused_in_french(small_town):
+    unit = UnitFactory(activity=ActivityFactory(kind=HOLIDAYS), code="journee-2", exclusive_group="")
+    tariff = Tariff(
+        unit=unit, mode=TariffMode.FLAT, valid_from=date(2026, 9, 1), price=D("5"), meal_part=D("6")
+    )
+
+    with pytest.raises(ValidationError) as error:
+        tariff.full_clean()
+
+    assert error.value.message_dict["meal_part"] == ["La part repas ne peut pas dépasser le prix de l'unité."]
