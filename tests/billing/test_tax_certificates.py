@@ -359,3 +359,23 @@ def test_a_meal_part_above_the_price_is_refused_in_french(small_town):
         tariff.full_clean()
 
     assert error.value.message_dict["meal_part"] == ["La part repas ne peut pas dépasser le prix de l'unité."]
+
+
+def test_the_demo_gives_the_dubois_family_last_years_certificates_once(db):
+    from billing.demo import seed_tax_demo
+    from families.models import Family
+
+    dubois = FamilyFactory(code=Family.code_for(1), name="DUBOIS Thomas et Camille")
+    GuardianFactory(family=dubois, first_name="Camille", last_name="Dubois")
+    for name, born in (("Léa", date(2018, 4, 12)), ("Hugo", date(2021, 9, 3)), ("Jade", date(2023, 2, 20))):
+        ChildFactory(family=dubois, first_name=name, birth_date=born)
+    for kind in (CARE, HOLIDAYS, CANTEEN):
+        UnitFactory(activity=ActivityFactory(kind=kind), code=f"demo-{kind}", exclusive_group="")
+
+    seed_tax_demo(today=date(2026, 12, 2))
+    seed_tax_demo(today=date(2026, 12, 2))
+
+    assert set(TaxCertificate.objects.values_list("year", "child__first_name", "amount")) == {
+        (2025, "Hugo", D("64.80")),
+        (2025, "Jade", D("70.80")),
+    }
