@@ -111,6 +111,7 @@ class Tariff(models.Model):
     meal_part = _money(
         _("dont repas (€ par unité)"),
         default=Decimal("0"),
+        blank=True,  # forms and imports written before this field leave it out: 0 €
         help_text=_("Part repas comprise dans le prix, exclue de l'attestation fiscale de frais de garde."),
     )
     history = HistoricalRecords()
@@ -189,6 +190,8 @@ class Tariff(models.Model):
         return others.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=self.valid_from))
 
     def clean(self):
+        if self.meal_part is None:
+            self.meal_part = Decimal("0")
         errors: dict[str, list] = {}
 
         def add(field, message):
