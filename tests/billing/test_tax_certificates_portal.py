@@ -181,8 +181,13 @@ def test_the_regisseur_issues_a_year_and_follows_its_progress(
         "running": False,
         "certificates": 2,
     }
+    run_page = client.get(reverse("billing_staff:tax_run", args=[run.pk])).content.decode()
+    assert "1 famille traitée — 2 attestations pour 2026" in " ".join(run_page.split())
     page = client.get(reverse("billing_staff:tax_certificates")).content.decode()
     assert "150,00 €" in page
+    lea = TaxCertificate.objects.get(child=dupont["lea"])
+    pdf = client.get(reverse("billing_staff:tax_certificate_pdf", args=[lea.pk]))
+    assert (pdf.status_code, pdf["Content-Type"]) == (200, "application/pdf")
 
 
 def test_the_regisseur_gets_a_french_message_for_a_bad_year(client, regisseur, monkeypatch):
