@@ -194,7 +194,7 @@ def tax_certificates_generate(
 
     children = Child.objects.in_bulk({key[2] for key in amounts})
     result = GenerateResult()
-    new, changed = [], []
+    new, changed, replaced = [], [], []
     for key, amount in sorted(amounts.items(), key=lambda item: (item[0][0], item[0][1] or 0, item[0][2])):
         family_id, payer_id, child_id = key
         certificate = existing.pop(key, None)
@@ -208,6 +208,8 @@ def tax_certificates_generate(
             new.append(certificate)
         else:
             changed.append(certificate)
+            if certificate.pdf:
+                replaced.append(certificate.pdf.name)
         certificate.family = families[family_id]
         certificate.payer = payer
         certificate.child = children[child_id]
@@ -220,6 +222,11 @@ def tax_certificates_generate(
     stale = [c.pk for c in existing.values()]
     if stale:
         TaxCertificate.objects.filter(pk__in=stale).delete()
+        replaced += [c.pdf.name for c in existing.values() if c.pdf]
+    if replaced:
+        storage = TaxCertificate._meta.get_field("pdf").storage
+        # The old PDFs go once the new rows are committed (a rollback keeps them, still referenced).
+        transaction.on_commit(lambda: [storage.delete(name) for name in replaced])
     result.created, result.updated, result.deleted = len(new), len(changed), len(stale)
     return result
 

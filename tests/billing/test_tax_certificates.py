@@ -242,6 +242,7 @@ def test_a_rejected_cheque_regenerates_the_years_certificates(
         pay(family, "40.00", on=date(2026, 4, 20), invoice=invoice)
     tax_certificates_generate(year=2026, family_ids=[family.pk], today=date(2027, 1, 4))
     assert TaxCertificate.objects.get().amount == D("60.00")
+    old_pdf = TaxCertificate.objects.get().pdf.name
 
     with django_capture_on_commit_callbacks(execute=True):
         payment_reject(payment=first, on=date(2027, 1, 10), reason="Chèque sans provision", by=regisseur)
@@ -249,7 +250,8 @@ def test_a_rejected_cheque_regenerates_the_years_certificates(
     certificate = TaxCertificate.objects.get()
     assert certificate.amount == D("40.00")
     with certificate.pdf.open("rb") as handle:
-        assert handle.read().startswith(b"%PDF")
+        assert "40,00 €" in pdf_text(handle.read())
+    assert not certificate.pdf.storage.exists(old_pdf)
 
 
 def test_a_payment_of_a_year_not_yet_issued_creates_no_certificate(
