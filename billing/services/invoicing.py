@@ -200,7 +200,8 @@ class LineDraft:
     rule: str
     bookings: list[Booking] = field(default_factory=list)
     reversal: bool = False
-    meal_part: Decimal = ZERO  # Tariff.meal_part: the catering inside each unit, kept out of the attestation fiscale
+    # Tariff.meal_part: the catering inside each unit, kept out of the attestation fiscale.
+    meal_part: Decimal = ZERO
 
     @property
     def quantity(self) -> Decimal:
