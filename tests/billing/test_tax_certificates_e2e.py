@@ -65,3 +65,22 @@ def test_parent_downloads_last_years_attestation_on_a_computer(page):  # noqa: F
 
 def test_parent_downloads_last_years_attestation_on_a_phone(phone_page):  # noqa: F811
     _journey(phone_page, 390)
+
+
+def test_regisseur_issues_last_years_attestations_and_sees_the_result(page, regisseur):  # noqa: F811
+    _user, year = _family_with_last_years_certificate()
+    page.goto(f"{page.base_url}/gestion/facturation/attestations-fiscales/")
+    page.get_by_label("Adresse e-mail").fill(regisseur.email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Connexion").click()
+    page.get_by_role("heading", name="Attestations fiscales de frais de garde").wait_for()
+    page.get_by_label("Année").fill(str(year))
+    page.get_by_role("button", name="Générer les attestations").click()
+
+    page.get_by_role("heading", name=f"Attestations fiscales {year}").wait_for()
+    page.get_by_text(f"1 famille traitée — 1 attestation pour {year}").wait_for()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "tax-certificates-staff-run-1280.png"), full_page=True)
+    page.get_by_role("link", name="← Attestations fiscales").click()
+    page.get_by_role("cell", name="110,80 €").wait_for()
+    page.screenshot(path=str(ARTIFACTS / "tax-certificates-staff-1280.png"), full_page=True)
