@@ -46,3 +46,6 @@ urlpatterns += [
 ]
 
 urlpatterns += [path("v1/family/invoices/", include("api.family_invoices"))]
+
+# Attestations fiscales of the family (api/family_tax_certificates.py).
+urlpatterns += [path("v1/family/tax-certificates/", include("api.family_tax_certificates"))]

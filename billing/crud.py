@@ -287,3 +287,16 @@ register(
     api_select_related=("family",),
     filterset_fields={"family": ["exact"], "year": ["exact"]},
 )
+
+from .models import TaxCertificate  # noqa: E402
+
+register(
+    TaxCertificate,
+    api_name="tax-certificates",
+    list_display=("year", "family", "child", "payer_name", "amount", "generated_at"),
+    list_filter=("year",),
+    search_fields=("family__code", "family__name", "child__last_name", "child__first_name", "payer_name"),
+    list_select_related=("family", "child"),
+    api_select_related=("family", "payer", "child"),
+    filterset_fields={"family": ["exact"], "child": ["exact"], "year": ["exact"]},
+)

@@ -14,3 +14,31 @@ register(
         order=60,
     )
 )
+
+
+def _tax_year_waiting() -> int:
+    """1 while last year's attestations fiscales were never generated though families paid that year."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    from billing.models import Payment, TaxCertificateRun
+
+    year = timezone.localdate().year - 1
+    if TaxCertificateRun.objects.filter(year=year, status=TaxCertificateRun.Status.DONE).exists():
+        return 0
+    paid = Payment.objects.filter(
+        status=Payment.Status.VALID, received_on__gte=date(year, 1, 1), received_on__lte=date(year, 12, 31)
+    )
+    return int(paid.exists())
+
+
+register(
+    Queue(
+        _("Attestations fiscales de l'année écoulée à générer"),
+        count=_tax_year_waiting,
+        url_name="billing_staff:tax_certificates",
+        permission="billing.add_taxcertificate",
+        order=62,
+    )
+)

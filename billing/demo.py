@@ -108,3 +108,73 @@ def seed_billing_demo(*, today: date) -> None:
 def seed_demo(ctx) -> None:
     """`manage.py seed_demo` hook: the demo town's tariffs and carte scolaire (after the families app's catalogue)."""
     seed_billing_demo(today=ctx.today)
+    seed_tax_demo(today=ctx.today)
+
+
+# Attestations fiscales: the demo parent's family paid last year's care, so « Mes attestations » has a year to show.
+TAX_DEMO_LINES = [
+    # (child first name, activity kind, amount, of which meals)
+    ("Hugo", ActivityKind.PERISCOLAIRE, D("64.80"), D("0")),
+    ("Hugo", ActivityKind.RESTAURATION, D("38.80"), D("0")),
+    ("Jade", ActivityKind.VACANCES, D("96.00"), D("25.20")),
+    ("Léa", ActivityKind.PERISCOLAIRE, D("40.00"), D("0")),
+]
+
+
+def seed_tax_demo(*, today: date) -> None:
+    """Idempotent: a paid October invoice of last year for the Dubois family, then that year's certificates."""
+    from billing.models import Invoice, PaymentMeans, TaxCertificate
+    from billing.services.invoicing import invoice_issue
+    from billing.services.payments import payment_record
+    from billing.services.tax_certificates import tax_certificates_generate
+    from families.models import Family
+
+    year = today.year - 1
+    family = Family.objects.filter(code=Family.code_for(1)).prefetch_related("children", "guardians").first()
+    if family is None or TaxCertificate.objects.filter(family=family, year=year).exists():
+        return
+    children = {child.first_name: child for child in family.children.all()}
+    payer = next((g for g in family.guardians.all() if g.is_billing_contact), None)
+    units = {}
+    for kind in {row[1] for row in TAX_DEMO_LINES}:
+        units[kind] = (
+            Unit.objects.filter(activity__kind=kind).select_related("activity").order_by("pk").first()
+        )
+    rows = [row for row in TAX_DEMO_LINES if row[0] in children and units.get(row[1]) is not None]
+    if not rows:
+        return
+    with transaction.atomic():
+        invoice = Invoice.objects.create(
+            family=family,
+            payer=payer,
+            payer_name=payer.full_name if payer else family.name,
+            period=date(year, 10, 1),
+            paperless=family.paperless_invoices,
+        )
+        for position, (name, kind, amount, meal) in enumerate(rows):
+            unit = units[kind]
+            invoice.lines.create(
+                child=children[name],
+                child_name=children[name].full_name,
+                unit=unit,
+                activity_name=unit.activity.name,
+                label=unit.label,
+                quantity=1,
+                unit_price=amount,
+                amount=amount,
+                meal_amount=meal,
+                position=position,
+            )
+        invoice = invoice_issue(invoice=invoice, today=date(year, 11, 3))
+        total = sum((row[2] for row in rows), D("0"))
+        payment_record(
+            family=family,
+            means=PaymentMeans.CHEQUE,
+            amount=total,
+            received_on=date(year, 11, 20),
+            payer=payer,
+            reference="0004521",
+            bank="Banque Postale",
+            allocations=[(invoice, total)],
+        )
+        tax_certificates_generate(year=year, family_ids=[family.pk], today=date(today.year, 1, 5))

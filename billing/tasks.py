@@ -35,3 +35,33 @@ def issue_invoice_run(*, run_id: int) -> None:
     from billing.services.invoicing import invoice_run_issue
 
     _run_guarded(run_id, invoice_run_issue)
+
+
+@task()
+def regenerate_tax_certificates(*, family_id: int, years: list[int]) -> None:
+    """A payment of these years changed: the attestations fiscales already issued for them follow."""
+    from billing.services.tax_certificates import tax_certificates_regenerate
+    from families.models import Family
+
+    family = Family.objects.filter(pk=family_id).first()
+    if family is not None:
+        tax_certificates_regenerate(family=family, years=years)
+
+
+@task()
+def issue_tax_certificates(*, run_id: int) -> None:
+    """Staff's bulk issue of a year's attestations fiscales, with its progress."""
+    from django.utils import timezone
+
+    from billing.models import TaxCertificateRun
+    from billing.services.tax_certificates import tax_certificate_run_execute
+
+    run = TaxCertificateRun.objects.get(pk=run_id)
+    try:
+        tax_certificate_run_execute(run=run)
+    except Exception as exc:  # the page shows the failure instead of a run stuck "en cours"
+        logger.exception("Tax certificate run %s failed", run_id)
+        TaxCertificateRun.objects.filter(pk=run_id).update(
+            status=TaxCertificateRun.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        )
+        raise

@@ -21,3 +21,10 @@ urlpatterns = [
 from .views.estimate import planning_estimate  # noqa: E402
 
 urlpatterns += [path("factures/estimation/", planning_estimate, name="planning_estimate")]
+# Mes attestations: the attestations fiscales de frais de garde (billing/views/tax.py).
+from .views import tax  # noqa: E402
+
+urlpatterns += [
+    path("attestations-fiscales/", tax.tax_certificate_list, name="tax_certificates"),
+    path("attestations-fiscales/<int:pk>/pdf/", tax.tax_certificate_pdf, name="tax_certificate_pdf"),
+]

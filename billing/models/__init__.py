@@ -5,6 +5,7 @@ from .payments import COUNTER_MEANS, Payment, PaymentAllocation, PaymentMeans
 from .quotients import FamilyQuotient, QuotientCampaignReminder
 from .sectors import SchoolSector
 from .tariffs import ActivityBillingRule, BillingSituation, SurchargeKind, Tariff, TariffBracket, TariffMode
+from .tax import TaxCertificate, TaxCertificateRun
 
 __all__ = [
     "BilledBooking",
@@ -26,4 +27,6 @@ __all__ = [
     "Tariff",
     "TariffBracket",
     "TariffMode",
+    "TaxCertificate",
+    "TaxCertificateRun",
 ]

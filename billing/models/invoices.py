@@ -164,6 +164,8 @@ class InvoiceLine(models.Model):
     quantity = models.DecimalField(_("quantité"), max_digits=7, decimal_places=2)
     unit_price = _money(_("prix unitaire (€)"))
     amount = _money(_("montant (€)"))
+    # The catering part of the amount (Tariff.meal_part × quantity), left out of the attestation fiscale.
+    meal_amount = _money(_("dont repas (€)"), default=Decimal("0.00"))
     rule = models.CharField(_("règle appliquée"), max_length=300, blank=True)
     position = models.PositiveIntegerField(_("ordre"), default=0)
 

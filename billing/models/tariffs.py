@@ -107,6 +107,13 @@ class Tariff(models.Model):
         default=SurchargeKind.NONE,
     )
     late_surcharge_value = _money(_("valeur de la majoration tardive"), default=Decimal("0"))
+    # The catering inside a unit (the lunch of a holiday-centre day): never childcare for the attestation fiscale.
+    meal_part = _money(
+        _("dont repas (€ par unité)"),
+        default=Decimal("0"),
+        blank=True,  # forms and imports written before this field leave it out: 0 €
+        help_text=_("Part repas comprise dans le prix, exclue de l'attestation fiscale de frais de garde."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -139,6 +146,7 @@ class Tariff(models.Model):
                 ),
                 name="tariff_effort_rates_not_negative",
             ),
+            models.CheckConstraint(condition=Q(meal_part__gte=0), name="tariff_meal_part_not_negative"),
             models.CheckConstraint(
                 condition=Q(sibling_reduction_percent__gte=0) & Q(sibling_reduction_percent__lte=100),
                 name="tariff_sibling_reduction_percent_range",
@@ -182,6 +190,8 @@ class Tariff(models.Model):
         return others.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=self.valid_from))
 
     def clean(self):
+        if self.meal_part is None:
+            self.meal_part = Decimal("0")
         errors: dict[str, list] = {}
 
         def add(field, message):
@@ -194,6 +204,7 @@ class Tariff(models.Model):
             "non_resident_price",
             "unreserved_surcharge_value",
             "late_surcharge_value",
+            "meal_part",
             "effort_rate_1",
             "effort_rate_2",
             "effort_rate_3",
@@ -215,6 +226,8 @@ class Tariff(models.Model):
             add("valid_until", _("La fin de validité doit suivre son début."))
         if self.mode == TariffMode.FLAT and self.price is None:
             add("price", _("Un tarif à prix unique doit indiquer son prix."))
+        if self.mode == TariffMode.FLAT and self.price is not None and (self.meal_part or 0) > self.price:
+            add("meal_part", _("La part repas ne peut pas dépasser le prix de l'unité."))
         if self.mode == TariffMode.EFFORT and self.effort_rate_1 is None:
             add(
                 "effort_rate_1", _("Un tarif au taux d'effort doit indiquer au moins le taux pour un enfant.")

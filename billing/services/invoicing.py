@@ -204,6 +204,8 @@ class LineDraft:
     rule: str
     bookings: list[Booking] = field(default_factory=list)
     reversal: bool = False
+    # Tariff.meal_part: the catering inside each unit, kept out of the attestation fiscale.
+    meal_part: Decimal = ZERO
 
     @property
     def quantity(self) -> Decimal:
@@ -212,6 +214,11 @@ class LineDraft:
     @property
     def amount(self) -> Decimal:
         return (self.quantity * self.unit_price).quantize(CENT, rounding=ROUND_HALF_UP)
+
+    @property
+    def meal_amount(self) -> Decimal:
+        meal = min((self.quantity * self.meal_part).quantize(CENT, rounding=ROUND_HALF_UP), abs(self.amount))
+        return -meal if self.reversal else meal
 
     @property
     def days(self) -> list[date]:
@@ -285,7 +292,7 @@ def price_bookings(
         price = data.price(tariff, ctx)
         rule = " ; ".join(r for r in (price.rule, _situation_rule(situation)) if r)
         kind = InvoiceLine.Kind.CARRY if booking.date < period_start else InvoiceLine.Kind.CHARGE
-        key = (booking.child_id, booking.unit_id, kind, price.amount, rule)
+        key = (booking.child_id, booking.unit_id, kind, price.amount, rule, tariff.meal_part)
         if key not in groups:
             groups[key] = LineDraft(
                 kind=kind,
@@ -293,6 +300,7 @@ def price_bookings(
                 unit=unit,
                 unit_price=price.amount,
                 rule=rule,
+                meal_part=tariff.meal_part,
             )
         groups[key].bookings.append(booking)
     return list(groups.values()), anomalies
@@ -311,7 +319,9 @@ def reversal_lines(*, links: Iterable[BilledBooking], data: PricingData) -> list
             continue
         reason = BillingSituation(situation).label if situation is not None else _("Jour non dû")
         rule = _("Jour déjà facturé, désormais : %(reason)s") % {"reason": reason}
-        key = (booking.child_id, booking.unit_id, -link.amount, rule)
+        tariff = data.tariff(booking.unit_id, booking.date)
+        meal_part = tariff.meal_part if tariff is not None else ZERO
+        key = (booking.child_id, booking.unit_id, -link.amount, rule, meal_part)
         if key not in groups:
             groups[key] = LineDraft(
                 kind=InvoiceLine.Kind.REVERSAL,
@@ -320,6 +330,7 @@ def reversal_lines(*, links: Iterable[BilledBooking], data: PricingData) -> list
                 unit_price=-link.amount,
                 rule=rule,
                 reversal=True,
+                meal_part=meal_part,
             )
         groups[key].bookings.append(booking)
     return list(groups.values())
@@ -595,6 +606,7 @@ def invoice_run_prepare(*, run: InvoiceRun, today: date | None = None) -> Invoic
                     quantity=line.quantity,
                     unit_price=line.unit_price,
                     amount=line.amount,
+                    meal_amount=line.meal_amount,
                     rule=line.rule[:300],
                     position=position,
                 )

@@ -16,3 +16,21 @@ urlpatterns = [
     path("<int:pk>/impression/", site.admin_view(views.print_list), name="print_list"),
     path("factures/<int:pk>/pdf/", site.admin_view(views.invoice_pdf), name="invoice_pdf"),
 ]
+
+# Attestations fiscales: bulk issue of a year and its progress (billing/staff/tax.py).
+from . import tax  # noqa: E402
+
+urlpatterns += [
+    path("attestations-fiscales/", site.admin_view(tax.tax_certificates), name="tax_certificates"),
+    path("attestations-fiscales/<int:pk>/", site.admin_view(tax.tax_run), name="tax_run"),
+    path(
+        "attestations-fiscales/<int:pk>/progression.json",
+        site.admin_view(tax.tax_run_progress),
+        name="tax_run_progress",
+    ),
+    path(
+        "attestations-fiscales/pdf/<int:pk>/",
+        site.admin_view(tax.tax_certificate_pdf),
+        name="tax_certificate_pdf",
+    ),
+]
