@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from billing.services.quotients import family_quotient_set
-from tests.e2e.conftest import browser, page, phone_page  # noqa: F401 - the e2e fixtures
+from tests.billing.conftest import town_tariffs  # noqa: F401 - the billing fixture
 from tests.factories import AcceptedEnrolmentFactory, BookingFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -22,7 +22,7 @@ SHOTS = os.environ.get("PORTAIL_E2E_SHOTS", "")
 
 
 @pytest.fixture
-def town(small_town, town_tariffs, agent, monkeypatch):
+def town(small_town, town_tariffs, agent, monkeypatch):  # noqa: F811 - the imported fixture
     monkeypatch.setattr(timezone, "now", lambda: NOW)
     lea = small_town["lea"]
     lea.health_form_confirmed_on = date(2026, 8, 28)

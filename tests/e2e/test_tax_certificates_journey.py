@@ -8,10 +8,9 @@ from django.utils import timezone
 
 from billing.services.tax_certificates import tax_certificates_generate
 from families.models.catalogue import ActivityKind
-from tests.e2e.conftest import ARTIFACTS, axe_violations, browser, format_violations, page, phone_page  # noqa: F401
+from tests.billing.taxcert_builders import care_invoice, pay
+from tests.e2e.conftest import ARTIFACTS, axe_violations, format_violations
 from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, UserFactory
-
-from .taxcert_builders import care_invoice, pay
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PASSWORD = "motdepasse-solide-2026"
