@@ -1,5 +1,6 @@
 """Billing models, one module per concern: tariffs, quotient familial, school sectors, invoices, payments."""
 
+from .custody import CustodyMode, CustodySplit, WeekBasis
 from .invoices import BilledBooking, CreditNote, Invoice, InvoiceLine, InvoiceRun, NumberCounter
 from .payments import COUNTER_MEANS, Payment, PaymentAllocation, PaymentMeans
 from .quotients import FamilyQuotient
@@ -9,6 +10,9 @@ from .tariffs import ActivityBillingRule, BillingSituation, SurchargeKind, Tarif
 __all__ = [
     "BilledBooking",
     "CreditNote",
+    "CustodyMode",
+    "CustodySplit",
+    "WeekBasis",
     "Invoice",
     "InvoiceLine",
     "InvoiceRun",
