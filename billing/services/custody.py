@@ -190,6 +190,11 @@ def custody_splits_for(*, child_ids: Iterable[int]) -> dict[int, list[CustodySpl
     return out
 
 
+def custody_family_shared(*, family) -> bool:
+    """Whether a child of the family is (or was) in shared custody: its invoices then go to two payers."""
+    return CustodySplit.objects.filter(child__family=family).exists()
+
+
 def split_in_force(splits: Iterable[CustodySplit], day: date) -> CustodySplit | None:
     return next((split for split in splits if split.in_force(day)), None)
 
