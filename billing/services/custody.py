@@ -251,27 +251,23 @@ def _booking_parts(line, booking, child_splits, group, default_payer) -> list[tu
     b = group(split.payer_b, split.payer_b_address)
     if split.mode == CustodyMode.PERCENTAGE:
         price_a, price_b = share_prices(line.unit_price, split.percent_a)
-        return [
-            (
-                a,
-                PAYER_A,
-                price_a,
-                _joined(line.rule, _("Garde alternée : %(p)s %%") % {"p": split.percent_a}),
-            ),
-            (
-                b,
-                PAYER_B,
-                price_b,
-                _joined(line.rule, _("Garde alternée : %(p)s %%") % {"p": 100 - split.percent_a}),
-            ),
-        ]
+        rule_a = _joined(line.rule, _("Garde alternée : %(p)s %%") % {"p": split.percent_a})
+        rule_b = _joined(line.rule, _("Garde alternée : %(p)s %%") % {"p": 100 - split.percent_a})
+        # A share still billed (the other parent's invoice was cancelled by a credit note) is not billed again.
+        parts = []
+        if not getattr(booking, "billed_a", False):
+            parts.append((a, PAYER_A, price_a, rule_a))
+        if not getattr(booking, "billed_b", False):
+            parts.append((b, PAYER_B, price_b, rule_b))
+        return parts
     if split.mode == CustodyMode.ALTERNATE_WEEKS:
         share = week_payer(split, booking.date)
         rule = _joined(line.rule, _week_rule(split, share))
     else:
         share = PAYER_B if line.unit.activity_id in split.b_activity_ids else PAYER_A
         rule = _joined(line.rule, _("Garde alternée : répartition par activité"))
-    return [(a if share == PAYER_A else b, share, line.unit_price, rule)]
+    # The whole day goes to one payer: billed whole, like a day without split (the invoice says to whom).
+    return [(a if share == PAYER_A else b, BilledBooking.Share.WHOLE, line.unit_price, rule)]
 
 
 def custody_distribute(

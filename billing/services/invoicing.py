@@ -385,17 +385,34 @@ def invoice_run_create(*, period: date, activities: Iterable, by, start: bool = 
 
 def _candidate_bookings(*, activity_ids, since: date, until: date, family_ids=None):
     active_link = BilledBooking.objects.filter(booking=OuterRef("pk"), active=True, reversal=False)
+    Share = BilledBooking.Share
     qs = (
         Booking.objects.filter(unit__activity_id__in=activity_ids, date__range=(since, until))
         .exclude(
             state=Booking.State.WAITING,
             attendance__in=[Booking.Attendance.UNKNOWN, Booking.Attendance.ABSENT],
         )
-        .filter(~Exists(active_link))
+        # Shared custody: a day whose one share stands (the other parent's invoice was cancelled) is billed again
+        # for the missing share only (`billed_a` / `billed_b`).
+        .annotate(
+            billed_a=Exists(active_link.filter(share=Share.PAYER_A)),
+            billed_b=Exists(active_link.filter(share=Share.PAYER_B)),
+        )
+        .filter(~Exists(active_link.filter(share=Share.WHOLE)))
+        .exclude(billed_a=True, billed_b=True)
         .order_by("child__family_id", "child_id", "date", "unit_id")
         # Light rows, not model instances: a town's month is tens of thousands of bookings.
         .values_list(
-            "pk", "child_id", "unit_id", "date", "state", "attendance", "child__family_id", named=True
+            "pk",
+            "child_id",
+            "unit_id",
+            "date",
+            "state",
+            "attendance",
+            "child__family_id",
+            "billed_a",
+            "billed_b",
+            named=True,
         )
     )
     if family_ids is not None:

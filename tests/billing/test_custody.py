@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from billing.models import BilledBooking, CustodyMode, CustodySplit, Invoice, PaymentMeans, WeekBasis
+from billing.services.credit_notes import invoice_cancel
 from billing.services.custody import custody_split_end, custody_split_set, share_prices, week_payer
 from billing.services.invoicing import (
     invoice_issue,
@@ -323,6 +324,36 @@ def test_re_running_a_split_month_never_bills_a_day_twice(separated, canteen):
 
     assert not Invoice.objects.filter(run=again).exists()
     assert BilledBooking.objects.filter(active=True).count() == 4  # 2 days × 2 shares
+
+
+def test_a_cancelled_share_is_billed_again_to_that_parent_only(separated, canteen, regisseur):
+    split(separated, CustodyMode.PERCENTAGE, percent_a=50)
+    for day in (2, 3, 5, 6):
+        BookingFactory(child=separated["lea"], unit=canteen, date=date(2026, 11, day), attendance=PRESENT)
+    first = invoice_run_issue(run=run_month([canteen.activity], NOV), today=date(2026, 12, 2))
+    invoice_cancel(
+        invoice=invoice_of(first, separated["marc"]),
+        reason="Adresse erronée",
+        by=regisseur,
+        today=date(2026, 12, 3),
+    )
+
+    again = run_month([canteen.activity], NOV)
+
+    [invoice] = Invoice.objects.filter(run=again)
+    assert invoice.payer == separated["marc"]
+    assert lines_of(invoice) == [
+        (
+            "02/11, 03/11, 05/11, 06/11",
+            D("1.67"),
+            D("6.68"),
+            "Tranche QF 3 (601–900 €) ; Garde alternée : 50 %",
+        )
+    ]
+    invoice_issue(invoice=invoice, today=date(2026, 12, 4))
+    assert (
+        BilledBooking.objects.filter(active=True, reversal=False).count() == 8
+    )  # 4 days × 2 shares, once each
 
 
 def test_two_drafts_of_the_same_share_cannot_both_be_issued(separated, canteen):
