@@ -18,7 +18,7 @@ from billing.services.invoicing import (
     invoice_run_issue,
     invoice_run_prepare,
 )
-from billing.services.payments import family_credit, open_invoices, payment_record
+from billing.services.payments import family_credit, open_invoices, payment_allocate_credit, payment_record
 from billing.services.quotients import family_quotient_set
 from families.models import Booking
 from tests.billing.conftest import CANTEEN_BRACKETS, brackets_tariff
@@ -434,6 +434,24 @@ def test_each_parent_pays_their_own_invoice(separated, canteen, regisseur):
     assert [i.payer for i in open_invoices(family=family)] == [separated["claire"]]
     assert family_credit(family=family) == 0
     assert invoice_of(run, separated["claire"]).allocations.count() == 0
+
+
+def test_a_parents_credit_never_pays_the_other_parents_invoice(separated, canteen, regisseur):
+    split(separated, CustodyMode.PERCENTAGE, percent_a=50)
+    for day in (2, 3, 5):
+        BookingFactory(child=separated["lea"], unit=canteen, date=date(2026, 11, day), attendance=PRESENT)
+    family, marc = separated["family"], separated["marc"]
+    payment_record(
+        family=family, payer=marc, means=PaymentMeans.CHEQUE, amount="20,00", received_on=date(2026, 11, 20)
+    )
+    run = invoice_run_issue(run=run_month([canteen.activity], NOV), today=date(2026, 12, 2))
+
+    payment_allocate_credit(family=family)
+
+    assert open_invoices(family=family, payer=marc) == []
+    assert [i.payer for i in open_invoices(family=family)] == [separated["claire"]]
+    assert invoice_of(run, separated["claire"]).allocations.count() == 0
+    assert family_credit(family=family) == D("14.99")  # 20,00 € − Marc's 5,01 €
 
 
 # --- The régisseur records the split: French errors ---------------------------------------------------------------
