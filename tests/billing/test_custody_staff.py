@@ -159,3 +159,19 @@ def test_the_end_action_closes_the_split_on_the_given_day(client, regisseur, sep
     assert too_early.json() == {"detail": "La fin ne peut pas précéder le début (01/09/2026)."}
     assert response.status_code == 200
     assert response.json()["valid_until"] == "2026-12-31"
+
+
+def test_the_demo_puts_one_family_in_shared_custody_once(db):
+    from billing.demo import seed_custody_demo
+
+    FamilyFactory(code="F-000001")  # the demo parent's own family is left alone
+    family = FamilyFactory()
+    GuardianFactory(family=family, first_name="Claire")
+    GuardianFactory(family=family, first_name="Marc", is_billing_contact=False)
+    lea = ChildFactory(family=family)
+
+    assert seed_custody_demo(today=date(2026, 12, 2)) is True
+    assert seed_custody_demo(today=date(2026, 12, 2)) is False
+    split = CustodySplit.objects.get()
+    assert (split.child, split.percent_a, split.valid_from) == (lea, 50, date(2026, 9, 1))
+    assert split.payer_a.first_name == "Claire"
