@@ -66,6 +66,17 @@ def invoice_list(request):
             ),
             "paperless": request.family.paperless_invoices,
             "custody": custody_family_shared(family=request.family),
+            # Shared custody: what is left to pay on the invoices addressed to this parent.
+            "own_balance": sum(
+                (
+                    row["balance"]
+                    for row in rows
+                    if guardian is not None
+                    and row["invoice"].payer_id == guardian.pk
+                    and row["status"] != FamilyInvoiceStatus.CANCELLED
+                ),
+                ZERO,
+            ),
         },
     )
 

@@ -69,6 +69,7 @@ def test_each_parent_sees_their_own_invoice_first(client, shared):
         claire_invoice.number,
     ]
     assert f"Adressée à {marc_invoice.payer_name}" in page
+    assert '<dd id="own-balance">5,01 €</dd>' in page  # his half: 3 × 1,67 €, of the family's 10,05 €
 
     client.force_login(shared["claire"].user)
     page = client.get(reverse("billing:invoices")).content.decode()
