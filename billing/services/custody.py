@@ -175,11 +175,13 @@ def custody_split_end(*, split: CustodySplit, on: date, by=None) -> CustodySplit
 # --- Reading splits ---------------------------------------------------------------------------------------------------
 
 
-def custody_splits_for(*, child_ids: Iterable[int]) -> dict[int, list[CustodySplit]]:
-    """The children's splits with payers and B's activities loaded (two queries whatever the number of children)."""
+def custody_splits_for(*, since: date, until: date) -> dict[int, list[CustodySplit]]:
+    """Splits in force at some point between two days, by child, with payers and B's activities loaded (two queries,
+    however many children the run bills: splits are few, children are many)."""
     out: dict[int, list[CustodySplit]] = defaultdict(list)
     splits = (
-        CustodySplit.objects.filter(child_id__in=set(child_ids))
+        CustodySplit.objects.filter(valid_from__lte=until)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=since))
         .select_related("payer_a", "payer_b")
         .prefetch_related("payer_b_activities")
         .order_by("child_id", "valid_from")

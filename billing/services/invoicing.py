@@ -432,7 +432,7 @@ def _reversal_candidates(*, activity_ids, until: date):
             | Q(booking__state__in=[Booking.State.CLOSURE, Booking.State.CANCELLED, Booking.State.WAITING])
         )
         .filter(~Exists(reversed_link))
-        .select_related("booking__child__family", "booking__unit__activity", "line__invoice")
+        .select_related("booking__child__family", "booking__unit__activity", "line__invoice__payer")
     )
 
 
@@ -496,7 +496,7 @@ def invoice_run_prepare(*, run: InvoiceRun, today: date | None = None) -> Invoic
         activity_ids=activity_ids,
     )
     payers = _billing_guardians(families.keys())
-    splits = custody_splits_for(child_ids={b.child_id for b in bookings})
+    splits = custody_splits_for(since=months_before(start, lookback_months()), until=end)
     total = len(families)
     InvoiceRun.objects.filter(pk=run.pk).update(total_steps=total)
 

@@ -307,6 +307,47 @@ def test_a_family_without_split_keeps_one_invoice_to_its_payer(canteen, regisseu
     assert BilledBooking.objects.filter(line__invoice=invoice, share=BilledBooking.Share.WHOLE).count() == 2
 
 
+def _split_families(n, canteen, regisseur):
+    for i in range(n):
+        family = FamilyFactory()
+        a = GuardianFactory(family=family, is_billing_contact=True)
+        b = GuardianFactory(family=family, is_billing_contact=False)
+        family_quotient_set(family=family, value=D("750"), valid_from=SEPT_1, by=regisseur)
+        child = ChildFactory(family=family)
+        mode = [CustodyMode.PERCENTAGE, CustodyMode.ALTERNATE_WEEKS, CustodyMode.PER_ACTIVITY][i % 3]
+        custody_split_set(
+            child=child,
+            payer_a=a,
+            payer_b=b,
+            mode=mode,
+            percent_a=50,
+            week_basis=WeekBasis.ISO_EVEN,
+            payer_b_activities=[canteen.activity],
+            valid_from=SEPT_1,
+        )
+        for day in (2, 3, 9, 10):
+            BookingFactory(child=child, unit=canteen, date=date(2026, 11, day), attendance=PRESENT)
+
+
+def test_preparing_a_month_costs_the_same_queries_for_few_or_many_split_families(canteen, regisseur):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        run = invoice_run_create(period=NOV, activities=[canteen.activity], by=None, start=False)
+        with CaptureQueriesContext(connection) as captured:
+            invoice_run_prepare(run=run, today=date(2026, 11, 30))
+        return len(captured)
+
+    _split_families(3, canteen, regisseur)
+    few = queries()
+    _split_families(6, canteen, regisseur)
+    many = queries()
+
+    assert many == few
+    assert Invoice.objects.filter(run__isnull=False).values("run").distinct().count() == 2
+
+
 # --- Re-runs, issue, corrections ----------------------------------------------------------------------------------
 
 
