@@ -6,94 +6,216 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('billing', '0003_payments'),
-        ('families', '0011_absences_absence_reminders_feeds'),
+        ("billing", "0003_payments"),
+        ("families", "0011_absences_absence_reminders_feeds"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CustodySplit',
+            name="CustodySplit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('payer_a_address', models.TextField(blank=True, help_text="Vide : l'adresse du dossier famille.", verbose_name='adresse de facturation du payeur A')),
-                ('payer_b_address', models.TextField(blank=True, help_text="Vide : l'adresse du dossier famille.", verbose_name='adresse de facturation du payeur B')),
-                ('mode', models.CharField(choices=[('percentage', 'Pourcentage (ex. 60 / 40)'), ('alternate_weeks', 'Semaines alternées'), ('per_activity', 'Par activité')], max_length=16, verbose_name='répartition')),
-                ('percent_a', models.PositiveSmallIntegerField(blank=True, help_text='Répartition en pourcentage : le payeur B paie le reste.', null=True, verbose_name='part du payeur A (%)')),
-                ('week_basis', models.CharField(blank=True, choices=[('iso_even', 'Semaines ISO paires pour le payeur A'), ('iso_odd', 'Semaines ISO impaires pour le payeur A'), ('reference', "Une semaine sur deux à partir d'un lundi de référence (payeur A)")], max_length=10, verbose_name='semaines du payeur A')),
-                ('reference_monday', models.DateField(blank=True, help_text="Semaines alternées à partir d'un lundi : cette semaine-là est au payeur A.", null=True, verbose_name='lundi de référence')),
-                ('valid_from', models.DateField(verbose_name='du')),
-                ('valid_until', models.DateField(blank=True, null=True, verbose_name='au')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='saisie le')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "payer_a_address",
+                    models.TextField(
+                        blank=True,
+                        help_text="Vide : l'adresse du dossier famille.",
+                        verbose_name="adresse de facturation du payeur A",
+                    ),
+                ),
+                (
+                    "payer_b_address",
+                    models.TextField(
+                        blank=True,
+                        help_text="Vide : l'adresse du dossier famille.",
+                        verbose_name="adresse de facturation du payeur B",
+                    ),
+                ),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[
+                            ("percentage", "Pourcentage (ex. 60 / 40)"),
+                            ("alternate_weeks", "Semaines alternées"),
+                            ("per_activity", "Par activité"),
+                        ],
+                        max_length=16,
+                        verbose_name="répartition",
+                    ),
+                ),
+                (
+                    "percent_a",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Répartition en pourcentage : le payeur B paie le reste.",
+                        null=True,
+                        verbose_name="part du payeur A (%)",
+                    ),
+                ),
+                (
+                    "week_basis",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("iso_even", "Semaines ISO paires pour le payeur A"),
+                            ("iso_odd", "Semaines ISO impaires pour le payeur A"),
+                            ("reference", "Une semaine sur deux à partir d'un lundi de référence (payeur A)"),
+                        ],
+                        max_length=10,
+                        verbose_name="semaines du payeur A",
+                    ),
+                ),
+                (
+                    "reference_monday",
+                    models.DateField(
+                        blank=True,
+                        help_text="Semaines alternées à partir d'un lundi : cette semaine-là est au payeur A.",
+                        null=True,
+                        verbose_name="lundi de référence",
+                    ),
+                ),
+                ("valid_from", models.DateField(verbose_name="du")),
+                ("valid_until", models.DateField(blank=True, null=True, verbose_name="au")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="saisie le")),
             ],
             options={
-                'verbose_name': 'garde alternée (deux payeurs)',
-                'verbose_name_plural': 'gardes alternées (deux payeurs)',
-                'ordering': ['child', '-valid_from'],
+                "verbose_name": "garde alternée (deux payeurs)",
+                "verbose_name_plural": "gardes alternées (deux payeurs)",
+                "ordering": ["child", "-valid_from"],
             },
         ),
         migrations.RemoveConstraint(
-            model_name='billedbooking',
-            name='billed_booking_once',
+            model_name="billedbooking",
+            name="billed_booking_once",
         ),
         migrations.RemoveConstraint(
-            model_name='billedbooking',
-            name='billed_booking_reversed_once',
+            model_name="billedbooking",
+            name="billed_booking_reversed_once",
         ),
         migrations.AddField(
-            model_name='billedbooking',
-            name='share',
-            field=models.PositiveSmallIntegerField(choices=[(0, 'Totalité'), (1, 'Part du payeur A (garde alternée)'), (2, 'Part du payeur B (garde alternée)')], default=0, verbose_name='part'),
+            model_name="billedbooking",
+            name="share",
+            field=models.PositiveSmallIntegerField(
+                choices=[
+                    (0, "Totalité"),
+                    (1, "Part du payeur A (garde alternée)"),
+                    (2, "Part du payeur B (garde alternée)"),
+                ],
+                default=0,
+                verbose_name="part",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='billedbooking',
-            constraint=models.UniqueConstraint(condition=models.Q(('active', True), ('reversal', False)), fields=('booking', 'share'), name='billed_booking_once', violation_error_message='Cette réservation est déjà facturée.'),
+            model_name="billedbooking",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("active", True), ("reversal", False)),
+                fields=("booking", "share"),
+                name="billed_booking_once",
+                violation_error_message="Cette réservation est déjà facturée.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='billedbooking',
-            constraint=models.UniqueConstraint(condition=models.Q(('active', True), ('reversal', True)), fields=('booking', 'share'), name='billed_booking_reversed_once'),
+            model_name="billedbooking",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("active", True), ("reversal", True)),
+                fields=("booking", "share"),
+                name="billed_booking_reversed_once",
+            ),
         ),
         migrations.AddField(
-            model_name='custodysplit',
-            name='child',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='custody_splits', to='families.child', verbose_name='enfant'),
+            model_name="custodysplit",
+            name="child",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="custody_splits",
+                to="families.child",
+                verbose_name="enfant",
+            ),
         ),
         migrations.AddField(
-            model_name='custodysplit',
-            name='created_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='saisie par'),
+            model_name="custodysplit",
+            name="created_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="saisie par",
+            ),
         ),
         migrations.AddField(
-            model_name='custodysplit',
-            name='payer_a',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='families.guardian', verbose_name='payeur A'),
+            model_name="custodysplit",
+            name="payer_a",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="families.guardian",
+                verbose_name="payeur A",
+            ),
         ),
         migrations.AddField(
-            model_name='custodysplit',
-            name='payer_b',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='families.guardian', verbose_name='payeur B'),
+            model_name="custodysplit",
+            name="payer_b",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="families.guardian",
+                verbose_name="payeur B",
+            ),
         ),
         migrations.AddField(
-            model_name='custodysplit',
-            name='payer_b_activities',
-            field=models.ManyToManyField(blank=True, help_text='Répartition par activité : les autres activités sont payées par le payeur A.', related_name='+', to='families.activity', verbose_name='activités payées par le payeur B'),
+            model_name="custodysplit",
+            name="payer_b_activities",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="Répartition par activité : les autres activités sont payées par le payeur A.",
+                related_name="+",
+                to="families.activity",
+                verbose_name="activités payées par le payeur B",
+            ),
         ),
         migrations.AddIndex(
-            model_name='custodysplit',
-            index=models.Index(fields=['child', 'valid_from'], name='custody_split_child_from'),
+            model_name="custodysplit",
+            index=models.Index(fields=["child", "valid_from"], name="custody_split_child_from"),
         ),
         migrations.AddConstraint(
-            model_name='custodysplit',
-            constraint=models.CheckConstraint(condition=models.Q(('percent_a__isnull', True), models.Q(('percent_a__gte', 1), ('percent_a__lte', 99)), _connector='OR'), name='custody_split_percent_range', violation_error_message='La part du payeur A est comprise entre 1 et 99 %.'),
+            model_name="custodysplit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("percent_a__isnull", True),
+                    models.Q(("percent_a__gte", 1), ("percent_a__lte", 99)),
+                    _connector="OR",
+                ),
+                name="custody_split_percent_range",
+                violation_error_message="La part du payeur A est comprise entre 1 et 99 %.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='custodysplit',
-            constraint=models.CheckConstraint(condition=models.Q(('payer_a', models.F('payer_b')), _negated=True), name='custody_split_two_payers', violation_error_message='Les deux payeurs doivent être différents.'),
+            model_name="custodysplit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("payer_a", models.F("payer_b")), _negated=True),
+                name="custody_split_two_payers",
+                violation_error_message="Les deux payeurs doivent être différents.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='custodysplit',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_until__isnull', True), ('valid_until__gte', models.F('valid_from')), _connector='OR'), name='custody_split_dates_ordered', violation_error_message='La date de fin précède la date de début.'),
+            model_name="custodysplit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("valid_until__isnull", True),
+                    ("valid_until__gte", models.F("valid_from")),
+                    _connector="OR",
+                ),
+                name="custody_split_dates_ordered",
+                violation_error_message="La date de fin précède la date de début.",
+            ),
         ),
     ]
