@@ -300,3 +300,117 @@ register(
     api_select_related=("family", "payer", "child"),
     filterset_fields={"family": ["exact"], "child": ["exact"], "year": ["exact"]},
 )
+
+# --- Shared custody (garde alternée): staff record a split; the service validates and saves it -----------------------
+
+from django import forms  # noqa: E402
+from django.core.exceptions import ValidationError as DjangoValidationError  # noqa: E402
+from rest_framework import serializers  # noqa: E402
+
+from backoffice.crud.engine import CREATE as CUSTODY_CREATE  # noqa: E402
+
+from .models import CustodySplit  # noqa: E402
+from .services import custody as custody_services  # noqa: E402
+
+CUSTODY_FIELDS = (
+    "payer_a",
+    "payer_b",
+    "mode",
+    "valid_from",
+    "valid_until",
+    "percent_a",
+    "week_basis",
+    "reference_monday",
+    "payer_a_address",
+    "payer_b_address",
+)
+
+
+def _custody_arguments(data) -> dict:
+    arguments = {name: data.get(name) for name in CUSTODY_FIELDS}
+    arguments["week_basis"] = arguments["week_basis"] or ""
+    arguments["payer_a_address"] = arguments["payer_a_address"] or ""
+    arguments["payer_b_address"] = arguments["payer_b_address"] or ""
+    arguments["payer_b_activities"] = list(data.get("payer_b_activities") or [])
+    return arguments
+
+
+class CustodySplitAdminForm(forms.ModelForm):
+    """The admin form checks the split with the service's own rules (French messages next to each field)."""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("child") is None:
+            return data
+        try:
+            custody_services.custody_split_validate(
+                child=data["child"],
+                **{k: v for k, v in _custody_arguments(data).items() if not k.endswith("_address")},
+                exclude_pk=self.instance.pk,
+            )
+        except DjangoValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                for message in messages:
+                    self.add_error(name if name in self.fields else None, message)
+        return data
+
+
+class CustodySplitAdminMixin:
+    def save_model(self, request, obj, form, change):
+        saved = custody_services.custody_split_set(
+            child=form.cleaned_data["child"], **_custody_arguments(form.cleaned_data), by=request.user
+        )
+        obj.pk = saved.pk
+
+    def save_related(self, request, form, formsets, change):
+        """The service already set payer B's activities (only for a per-activity split)."""
+
+
+class CustodySplitViewSetMixin:
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        try:
+            serializer.instance = custody_services.custody_split_set(
+                child=data["child"], **_custody_arguments(data), by=self.request.user
+            )
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from exc
+
+
+register(
+    CustodySplit,
+    api_name="custody-splits",
+    # Created through custody_split_set only (admin form and API); never edited, ended by the named action.
+    writes={CUSTODY_CREATE},
+    admin_mixins=[CustodySplitAdminMixin],
+    admin_attrs={"form": CustodySplitAdminForm},
+    viewset_mixins=[CustodySplitViewSetMixin],
+    list_display=("child", "mode", "payer_a", "payer_b", "percent_a", "valid_from", "valid_until"),
+    list_filter=("mode",),
+    search_fields=("child__first_name", "child__last_name", "child__family__code", "child__family__name"),
+    autocomplete_fields=("child", "payer_a", "payer_b"),
+    filter_horizontal=("payer_b_activities",),
+    list_select_related=("child", "payer_a", "payer_b"),
+    readonly_fields=("created_by", "created_at"),
+    api_read_only_fields=("created_by", "created_at"),
+    api_select_related=("child", "payer_a", "payer_b", "created_by"),
+    api_prefetch_related=("payer_b_activities",),
+    filterset_fields={"child": ["exact"], "mode": ["exact"], "valid_from": ["gte", "lte"]},
+    actions=[
+        CrudAction(
+            name="end",
+            label=_("Terminer la garde alternée (dernier jour partagé : aujourd'hui)"),
+            run=lambda obj, by, on=None: custody_services.custody_split_end(
+                split=obj, on=on or timezone.localdate(), by=by
+            ),
+            api_fields={
+                "on": serializers.DateField(
+                    required=False, help_text=_("Dernier jour partagé (défaut : aujourd'hui).")
+                )
+            },
+            description=_(
+                "Termine la répartition : à partir du lendemain, l'enfant est facturé au payeur de la famille."
+            ),
+        ),
+    ],
+)

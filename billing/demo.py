@@ -109,6 +109,7 @@ def seed_demo(ctx) -> None:
     """`manage.py seed_demo` hook: the demo town's tariffs and carte scolaire (after the families app's catalogue)."""
     seed_billing_demo(today=ctx.today)
     seed_tax_demo(today=ctx.today)
+    seed_custody_demo(today=ctx.today)
 
 
 # Attestations fiscales: the demo parent's family paid last year's care, so « Mes attestations » has a year to show.
@@ -178,3 +179,37 @@ def seed_tax_demo(*, today: date) -> None:
             allocations=[(invoice, total)],
         )
         tax_certificates_generate(year=year, family_ids=[family.pk], today=date(today.year, 1, 5))
+
+
+def seed_custody_demo(*, today: date) -> bool:
+    """One demo family in garde alternée (50/50 from the start of the school year), never the demo parent's own
+    family (F-000001): its invoices go to each parent. Idempotent: nothing if a split exists."""
+    from django.db.models import Count
+
+    from billing.models import CustodyMode, CustodySplit
+    from billing.services.custody import custody_split_set
+    from families.models import Child
+
+    if CustodySplit.objects.exists():
+        return False
+    child = (
+        Child.objects.exclude(family__code="F-000001")
+        .annotate(guardian_count=Count("family__guardians"))
+        .filter(guardian_count__gte=2)
+        .select_related("family")
+        .order_by("family__code", "pk")
+        .first()
+    )
+    if child is None:
+        return False
+    payer_a, payer_b = list(child.family.guardians.order_by("-is_billing_contact", "pk")[:2])
+    start = date(today.year if today.month >= 9 else today.year - 1, 9, 1)
+    custody_split_set(
+        child=child,
+        payer_a=payer_a,
+        payer_b=payer_b,
+        mode=CustodyMode.PERCENTAGE,
+        percent_a=50,
+        valid_from=start,
+    )
+    return True

@@ -1,5 +1,6 @@
 """Billing models, one module per concern: tariffs, quotient familial, school sectors, invoices, payments."""
 
+from .custody import CustodyMode, CustodySplit, WeekBasis
 from .invoices import BilledBooking, CreditNote, Invoice, InvoiceLine, InvoiceRun, NumberCounter
 from .payments import COUNTER_MEANS, Payment, PaymentAllocation, PaymentMeans
 from .quotients import FamilyQuotient, QuotientCampaignReminder
@@ -10,6 +11,9 @@ from .tax import TaxCertificate, TaxCertificateRun
 __all__ = [
     "BilledBooking",
     "CreditNote",
+    "CustodyMode",
+    "CustodySplit",
+    "WeekBasis",
     "Invoice",
     "InvoiceLine",
     "InvoiceRun",

@@ -181,6 +181,11 @@ class InvoiceLine(models.Model):
 class BilledBooking(models.Model):
     """The link between a line and the booking it bills: a booking is billed at most once while its invoice stands."""
 
+    class Share(models.IntegerChoices):
+        WHOLE = 0, _("Totalité")
+        PAYER_A = 1, _("Part du payeur A (garde alternée)")
+        PAYER_B = 2, _("Part du payeur B (garde alternée)")
+
     line = models.ForeignKey(
         InvoiceLine, verbose_name=_("ligne"), on_delete=models.CASCADE, related_name="links"
     )
@@ -194,19 +199,21 @@ class BilledBooking(models.Model):
     amount = _money(_("montant (€)"))
     # True once the invoice is issued, False again when a credit note cancels it: only active links count.
     active = models.BooleanField(_("facturé"), default=False)
+    # Shared custody by percentage bills one booking on two lines (one per payer): each share is billed once.
+    share = models.PositiveSmallIntegerField(_("part"), choices=Share.choices, default=Share.WHOLE)
 
     class Meta:
         verbose_name = _("réservation facturée")
         verbose_name_plural = _("réservations facturées")
         constraints = [
             models.UniqueConstraint(
-                fields=["booking"],
+                fields=["booking", "share"],
                 condition=Q(active=True, reversal=False),
                 name="billed_booking_once",
                 violation_error_message=_("Cette réservation est déjà facturée."),
             ),
             models.UniqueConstraint(
-                fields=["booking"],
+                fields=["booking", "share"],
                 condition=Q(active=True, reversal=True),
                 name="billed_booking_reversed_once",
             ),

@@ -37,6 +37,12 @@ from billing.models import (
     Tariff,
     TariffBracket,
 )
+from billing.services.custody import (
+    PayerLines,
+    custody_distribute,
+    custody_share_conflict,
+    custody_splits_for,
+)
 from billing.services.numbering import number_take
 from billing.services.tariffs import FamilyContext, situation_is_billed, unit_price
 from families.models import Booking, Child, Family, Guardian, Unit
@@ -206,6 +212,8 @@ class LineDraft:
     reversal: bool = False
     # Tariff.meal_part: the catering inside each unit, kept out of the attestation fiscale.
     meal_part: Decimal = ZERO
+    # A payer's share of a shared custody (garde alternée en pourcentage).
+    share: int = BilledBooking.Share.WHOLE
 
     @property
     def quantity(self) -> Decimal:
@@ -321,7 +329,7 @@ def reversal_lines(*, links: Iterable[BilledBooking], data: PricingData) -> list
         rule = _("Jour déjà facturé, désormais : %(reason)s") % {"reason": reason}
         tariff = data.tariff(booking.unit_id, booking.date)
         meal_part = tariff.meal_part if tariff is not None else ZERO
-        key = (booking.child_id, booking.unit_id, -link.amount, rule, meal_part)
+        key = (booking.child_id, booking.unit_id, -link.amount, rule, meal_part, link.share)
         if key not in groups:
             groups[key] = LineDraft(
                 kind=InvoiceLine.Kind.REVERSAL,
@@ -331,6 +339,7 @@ def reversal_lines(*, links: Iterable[BilledBooking], data: PricingData) -> list
                 rule=rule,
                 reversal=True,
                 meal_part=meal_part,
+                share=link.share,
             )
         groups[key].bookings.append(booking)
     return list(groups.values())
@@ -420,13 +429,21 @@ def invoice_run_create(*, period: date, activities: Iterable, by, start: bool = 
 
 def _candidate_bookings(*, activity_ids, since: date, until: date, family_ids=None):
     active_link = BilledBooking.objects.filter(booking=OuterRef("pk"), active=True, reversal=False)
+    Share = BilledBooking.Share
     qs = (
         Booking.objects.filter(unit__activity_id__in=activity_ids, date__range=(since, until))
         .exclude(
             state=Booking.State.WAITING,
             attendance__in=[Booking.Attendance.UNKNOWN, Booking.Attendance.ABSENT],
         )
-        .filter(~Exists(active_link))
+        # Shared custody: a day whose one share stands (the other parent's invoice was cancelled) is billed again
+        # for the missing share only (`billed_a` / `billed_b`).
+        .annotate(
+            billed_a=Exists(active_link.filter(share=Share.PAYER_A)),
+            billed_b=Exists(active_link.filter(share=Share.PAYER_B)),
+        )
+        .filter(~Exists(active_link.filter(share=Share.WHOLE)))
+        .exclude(billed_a=True, billed_b=True)
         .order_by("child__family_id", "child_id", "date", "unit_id")
         # Light rows, not model instances: a town's month is tens of thousands of bookings.
         .values_list(
@@ -438,6 +455,8 @@ def _candidate_bookings(*, activity_ids, since: date, until: date, family_ids=No
             "attendance",
             "late",
             "child__family_id",
+            "billed_a",
+            "billed_b",
             named=True,
         )
     )
@@ -447,7 +466,9 @@ def _candidate_bookings(*, activity_ids, since: date, until: date, family_ids=No
 
 
 def _reversal_candidates(*, activity_ids, until: date):
-    reversed_link = BilledBooking.objects.filter(booking=OuterRef("booking_id"), active=True, reversal=True)
+    reversed_link = BilledBooking.objects.filter(
+        booking=OuterRef("booking_id"), share=OuterRef("share"), active=True, reversal=True
+    )
     return (
         BilledBooking.objects.filter(active=True, reversal=False, booking__unit__activity_id__in=activity_ids)
         .filter(booking__date__lte=until)
@@ -456,7 +477,7 @@ def _reversal_candidates(*, activity_ids, until: date):
             | Q(booking__state__in=[Booking.State.CLOSURE, Booking.State.CANCELLED, Booking.State.WAITING])
         )
         .filter(~Exists(reversed_link))
-        .select_related("booking__child__family", "booking__unit__activity")
+        .select_related("booking__child__family", "booking__unit__activity", "line__invoice__payer")
     )
 
 
@@ -465,6 +486,24 @@ def _billing_guardians(family_ids) -> dict[int, Guardian]:
     for guardian in Guardian.objects.filter(family_id__in=family_ids).order_by("-is_billing_contact", "pk"):
         payers.setdefault(guardian.family_id, guardian)
     return payers
+
+
+def _links_by_payer(links, default_payer) -> list[tuple]:
+    """Billed days to reverse, grouped by the payer of the invoice that billed them (shared custody)."""
+    out: dict = {}
+    for link in links:
+        payer = link.line.invoice.payer if link.line.invoice.payer_id else default_payer
+        out.setdefault(payer.pk if payer else None, (payer, []))[1].append(link)
+    return list(out.values())
+
+
+def _payer_group(groups: list[PayerLines], payer) -> PayerLines:
+    key = payer.pk if payer else None
+    for group in groups:
+        if (group.payer.pk if group.payer else None) == key:
+            return group
+    groups.append(PayerLines(payer=payer))
+    return groups[-1]
 
 
 def _address(family) -> str:
@@ -502,6 +541,7 @@ def invoice_run_prepare(*, run: InvoiceRun, today: date | None = None) -> Invoic
         activity_ids=activity_ids,
     )
     payers = _billing_guardians(families.keys())
+    splits = custody_splits_for(since=months_before(start, lookback_months()), until=end)
     total = len(families)
     InvoiceRun.objects.filter(pk=run.pk).update(total_steps=total)
 
@@ -533,7 +573,13 @@ def invoice_run_prepare(*, run: InvoiceRun, today: date | None = None) -> Invoic
         lines, found = price_bookings(
             family=family, bookings=by_family.get(family_id, []), data=data, period_start=start
         )
-        lines += reversal_lines(links=links_by_family.get(family_id, []), data=data)
+        # Shared custody: one invoice per (family, payer); a reversal goes back to the payer of the billed day.
+        per_payer = custody_distribute(lines=lines, splits=splits, default_payer=payers.get(family_id))
+        for link_payer, payer_links in _links_by_payer(
+            links_by_family.get(family_id, []), payers.get(family_id)
+        ):
+            _payer_group(per_payer, link_payer).lines += reversal_lines(links=payer_links, data=data)
+        lines = [line for group in per_payer for line in group.lines]
         anomalies += [Anomaly(a.kind, f"{family.code} — {a.message}") for a in found]
         if lines:
             amount = sum((line.amount for line in lines), ZERO)
@@ -571,19 +617,20 @@ def invoice_run_prepare(*, run: InvoiceRun, today: date | None = None) -> Invoic
                                 },
                             )
                         )
-                payer = payers.get(family_id)
-                invoice = Invoice(
-                    run=run,
-                    family=family,
-                    payer=payer,
-                    payer_name=payer.full_name if payer else family.name,
-                    payer_address=_address(family),
-                    period=start,
-                    paperless=family.paperless_invoices,
-                )
-                invoices.append(invoice)
-                lines.sort(key=_sort_key)
-                line_rows.append((invoice, lines))
+                for group in per_payer:
+                    payer = group.payer
+                    invoice = Invoice(
+                        run=run,
+                        family=family,
+                        payer=payer,
+                        payer_name=payer.full_name if payer else family.name,
+                        payer_address=group.address or _address(family),
+                        period=start,
+                        paperless=family.paperless_invoices,
+                    )
+                    invoices.append(invoice)
+                    group.lines.sort(key=_sort_key)
+                    line_rows.append((invoice, group.lines))
         if done % PROGRESS_EVERY == 0:
             InvoiceRun.objects.filter(pk=run.pk).update(done_steps=done)
 
@@ -620,6 +667,7 @@ def invoice_run_prepare(*, run: InvoiceRun, today: date | None = None) -> Invoic
                         booking_id=booking.pk,
                         reversal=line.reversal,
                         amount=line.unit_price if not line.reversal else -line.unit_price,
+                        share=line.share,
                     )
                 )
         BilledBooking.objects.bulk_create(link_rows)
@@ -704,6 +752,8 @@ def invoice_issue(*, invoice: Invoice, today: date) -> Invoice:
         try:
             with transaction.atomic():
                 BilledBooking.objects.filter(line__invoice=locked).update(active=True)
+                if custody_share_conflict(invoice=locked):
+                    raise IntegrityError("a day billed whole and as a custody share")
         except IntegrityError as exc:
             raise ValidationError(
                 _(

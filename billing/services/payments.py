@@ -246,7 +246,9 @@ def payment_allocate_credit(*, family) -> list[PaymentAllocation]:
         left = payment.amount - (payment.spread or ZERO)
         if left <= 0:
             continue
-        for allocation in allocation_plan(invoices=invoices, amount=left):
+        # Shared custody: a parent's credit only pays that parent's invoices (or the family's unaddressed ones).
+        mine = [i for i in invoices if payment.payer_id is None or i.payer_id in (None, payment.payer_id)]
+        for allocation in allocation_plan(invoices=mine, amount=left):
             existing = PaymentAllocation.objects.filter(payment=payment, invoice=allocation.invoice).first()
             if existing is not None:
                 existing.amount += allocation.amount

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from billing.models import CreditNote
+from billing.services.custody import custody_family_shared
 from billing.services.invoicing import (
     FamilyInvoiceStatus,
     family_invoices,
@@ -45,6 +46,9 @@ def _rows(invoices):
 @family_required
 def invoice_list(request):
     invoices = list(family_invoices(family=request.family))
+    # Shared custody: the invoices addressed to this parent first, then the other parent's (stable otherwise).
+    guardian = getattr(request.user, "guardian", None)
+    invoices.sort(key=lambda invoice: guardian is None or invoice.payer_id != guardian.pk)
     rows = _rows(invoices)
     credit_notes = [note for invoice in invoices for note in invoice.credit_notes.all()]
     return render(
@@ -61,6 +65,18 @@ def invoice_list(request):
                 (row["balance"] for row in rows if row["status"] != FamilyInvoiceStatus.CANCELLED), ZERO
             ),
             "paperless": request.family.paperless_invoices,
+            "custody": custody_family_shared(family=request.family),
+            # Shared custody: what is left to pay on the invoices addressed to this parent.
+            "own_balance": sum(
+                (
+                    row["balance"]
+                    for row in rows
+                    if guardian is not None
+                    and row["invoice"].payer_id == guardian.pk
+                    and row["status"] != FamilyInvoiceStatus.CANCELLED
+                ),
+                ZERO,
+            ),
         },
     )
 
