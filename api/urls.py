@@ -46,3 +46,15 @@ urlpatterns += [
 ]
 
 urlpatterns += [path("v1/family/invoices/", include("api.family_invoices"))]
+
+# Online payment and the family's payments (api/family_payments.py).
+from api import family_payments  # noqa: E402
+
+urlpatterns += [
+    path(
+        "v1/family/invoices/<int:pk>/pay/",
+        family_payments.FamilyInvoicePay.as_view(),
+        name="family-invoice-pay",
+    ),
+    path("v1/family/payments/", family_payments.FamilyPaymentList.as_view(), name="family-payments"),
+]

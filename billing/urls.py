@@ -16,3 +16,14 @@ urlpatterns = [
     path("factures/<int:pk>/pdf/", invoices.invoice_pdf, name="invoice_pdf"),
     path("factures/avoirs/<int:pk>/pdf/", invoices.credit_note_pdf, name="credit_note_pdf"),
 ]
+
+# Payer en ligne (PayFiP through eopayment; the local simulator in dev and tests): billing/views/online.py.
+from .views import online  # noqa: E402
+
+urlpatterns += [
+    path("factures/<int:pk>/payer/", online.invoice_pay, name="invoice_pay"),
+    path("paiement/retour/", online.payment_return, name="payment_return"),
+    path("paiement/notification/", online.payment_notify, name="payment_notify"),
+    path("paiement/simulateur/", online.payment_simulator_base, name="payment_simulator_base"),
+    path("paiement/simulateur/<str:idop>/", online.payment_simulator, name="payment_simulator"),
+]

@@ -1,6 +1,7 @@
 """Billing models, one module per concern: tariffs, quotient familial, school sectors, invoices, payments."""
 
 from .invoices import BilledBooking, CreditNote, Invoice, InvoiceLine, InvoiceRun, NumberCounter
+from .online import PaymentTransaction, SimulatorOperation
 from .payments import COUNTER_MEANS, Payment, PaymentAllocation, PaymentMeans
 from .quotients import FamilyQuotient
 from .sectors import SchoolSector
@@ -20,7 +21,9 @@ __all__ = [
     "Payment",
     "PaymentAllocation",
     "PaymentMeans",
+    "PaymentTransaction",
     "SchoolSector",
+    "SimulatorOperation",
     "SurchargeKind",
     "Tariff",
     "TariffBracket",

@@ -32,14 +32,24 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
 
 
 def _rows(invoices):
-    return [
+    return [_online_flags(
         {
             "invoice": invoice,
             "balance": invoice_balance(invoice),
             "status": invoice_status_label(invoice),
         }
-        for invoice in invoices
-    ]
+    ) for invoice in invoices]
+
+
+def _online_flags(row):
+    # « Payer en ligne » on a due invoice of at least 1 €, « Payée le … » on a paid one (billing/services/online.py).
+    from billing.services.online import ONLINE_MAXIMUM, ONLINE_MINIMUM
+
+    paid = row["status"] == FamilyInvoiceStatus.PAID
+    due = row["status"] == FamilyInvoiceStatus.DUE
+    row["payable_online"] = due and ONLINE_MINIMUM <= row["balance"] <= ONLINE_MAXIMUM
+    row["paid_on"] = row["invoice"].paid_on if paid else None
+    return row
 
 
 @family_required
@@ -74,14 +84,17 @@ def _family_invoice(request, pk):
 def invoice_detail(request, pk):
     invoice = _family_invoice(request, pk)
     lines = list(invoice.lines.all())
+    row = _rows([invoice])[0]
     return render(
         request,
         "billing/invoice_detail.html",
         {
             "invoice": invoice,
             "lines": lines,
-            "balance": invoice_balance(invoice),
-            "status": invoice_status_label(invoice),
+            "balance": row["balance"],
+            "status": row["status"],
+            "payable_online": row["payable_online"],
+            "paid_on": row["paid_on"],
             "credit_notes": list(invoice.credit_notes.all()),
         },
     )
