@@ -24,7 +24,9 @@ def _amount(value) -> str:
 
 
 class FamilyPaymentAllocationSerializer(serializers.Serializer):
-    invoice = serializers.CharField(source="invoice.number", read_only=True, help_text=_("Numéro de la facture."))
+    invoice = serializers.CharField(
+        source="invoice.number", read_only=True, help_text=_("Numéro de la facture.")
+    )
     amount = serializers.SerializerMethodField()
 
     def get_amount(self, allocation) -> str:
@@ -35,7 +37,9 @@ class FamilyPaymentSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     number = serializers.CharField(read_only=True, help_text=_("Numéro de reçu, par exemple RC-2026-000042."))
     received_on = serializers.DateField(read_only=True)
-    means = serializers.CharField(read_only=True, help_text=_("online, direct_debit, cheque, cash, cesu, transfer"))
+    means = serializers.CharField(
+        read_only=True, help_text=_("online, direct_debit, cheque, cash, cesu, transfer")
+    )
     amount = serializers.SerializerMethodField()
     status = serializers.CharField(read_only=True, help_text=_("valid ou rejected"))
     allocations = FamilyPaymentAllocationSerializer(many=True, read_only=True)
@@ -85,7 +89,9 @@ class FamilyInvoicePay(APIView):
                 {"redirect_url": serializers.URLField(help_text=_("Où envoyer le navigateur (PayFiP)."))},
             ),
             404: OpenApiResponse(description=_("Facture inconnue ou d'une autre famille.")),
-            409: OpenApiResponse(description=_("Facture déjà payée, ou reste à payer inférieur à 1 € (`detail`).")),
+            409: OpenApiResponse(
+                description=_("Facture déjà payée, ou reste à payer inférieur à 1 € (`detail`).")
+            ),
             503: OpenApiResponse(description=_("Le service de paiement ne répond pas (`detail`).")),
         },
         description=_(

@@ -24,7 +24,10 @@ class PaymentTransaction(models.Model):
         ERROR = "error", _("Erreur")
 
     invoice = models.ForeignKey(
-        "billing.Invoice", verbose_name=_("facture"), on_delete=models.PROTECT, related_name="online_transactions"
+        "billing.Invoice",
+        verbose_name=_("facture"),
+        on_delete=models.PROTECT,
+        related_name="online_transactions",
     )
     family = models.ForeignKey(
         "families.Family",
@@ -84,7 +87,8 @@ class PaymentTransaction(models.Model):
             ),
             # Paid means one payment recorded, and a payment only once paid.
             models.CheckConstraint(
-                condition=Q(state="paid", payment__isnull=False) | (~Q(state="paid") & Q(payment__isnull=True)),
+                condition=Q(state="paid", payment__isnull=False)
+                | (~Q(state="paid") & Q(payment__isnull=True)),
                 name="online_transaction_paid_has_payment",
             ),
         ]

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from billing.models import Invoice, PaymentMeans, PaymentTransaction
 from billing.money import euros
 from billing.services.invoicing import invoice_totals
-from billing.services.online_simulator import SIMULATOR, SimulatedPayment, simulator_enabled
+from billing.services.online_simulator import SIMULATOR, SimulatedPayment
 from billing.services.payments import CENT, ZERO, invoice_due, payment_record
 from families.models import Family
 
@@ -72,7 +72,9 @@ def online_backend() -> str:
     return settings.PORTAIL_PAYMENT_BACKEND
 
 
-def payment_provider(*, return_url: str = "", notify_url: str = "", simulator_url: str = "") -> eopayment.Payment:
+def payment_provider(
+    *, return_url: str = "", notify_url: str = "", simulator_url: str = ""
+) -> eopayment.Payment:
     """The eopayment object for the configured service (numcli and mode from the régie's settings)."""
     options = {"normal_return_url": return_url, "automatic_return_url": notify_url}
     saisie = PAYFIP_SAISIE.get(settings.PORTAIL_PAYFIP_MODE, "T")
@@ -88,7 +90,9 @@ def payment_provider(*, return_url: str = "", notify_url: str = "", simulator_ur
             logger=logger,
         )
     return eopayment.Payment(
-        online_backend(), {**options, "numcli": settings.PORTAIL_PAYFIP_NUMCLI, "saisie": saisie}, logger=logger
+        online_backend(),
+        {**options, "numcli": settings.PORTAIL_PAYFIP_NUMCLI, "saisie": saisie},
+        logger=logger,
     )
 
 
@@ -140,7 +144,11 @@ def online_payment_start(
     Raises `OnlinePaymentNotPossible` (already paid, below 1 €…) or `OnlinePaymentUnavailable` (service down).
     """
     with transaction.atomic():
-        locked = Invoice.objects.select_for_update().select_related("family", "payer").get(pk=invoice.pk)
+        locked = (
+            Invoice.objects.select_for_update(of=("self",))
+            .select_related("family", "payer")
+            .get(pk=invoice.pk)
+        )
         due = invoice_online_due(locked)
         refusal = online_payment_refusal(locked, due)
         if refusal:
@@ -164,7 +172,9 @@ def online_payment_start(
             exer=str(locked.issued_on.year if locked.issued_on else timezone.localdate().year),
             subject=_("Facture %(number)s") % {"number": locked.number},
         )
-    except Exception as exc:  # SOAP fault, network, bad configuration: the parent gets a message, we keep a trace
+    except (
+        Exception
+    ) as exc:  # SOAP fault, network, bad configuration: the parent gets a message, we keep a trace
         logger.exception("Online payment %s could not start", tx.order_id)
         PaymentTransaction.objects.filter(pk=tx.pk).update(
             state=State.ERROR, bank_status=str(exc)[:200], updated_at=timezone.now()
@@ -253,7 +263,7 @@ def _settle(tx: PaymentTransaction):
 
 @transaction.atomic
 def _apply(tx_pk: int, response, entry: dict) -> PaymentTransaction:
-    locked = PaymentTransaction.objects.select_for_update().select_related("family").get(pk=tx_pk)
+    locked = PaymentTransaction.objects.select_for_update(of=("self",)).select_related("family").get(pk=tx_pk)
     locked.notifications = [*locked.notifications, entry]
     state = RESULT_STATES.get(response.result, State.ERROR)
     fields = ["notifications", "updated_at"]
@@ -300,7 +310,9 @@ def online_payment_process(*, received: Received) -> PaymentTransaction:
     return _apply(tx.pk, response, received.record(response))
 
 
-def online_payments_poll(*, older_than: timedelta = timedelta(minutes=20), now=None) -> list[PaymentTransaction]:
+def online_payments_poll(
+    *, older_than: timedelta = timedelta(minutes=20), now=None
+) -> list[PaymentTransaction]:
     """Ask the payment service about transactions left pending (no notification came) and settle them."""
     now = now or timezone.now()
     stale = PaymentTransaction.objects.filter(
@@ -315,7 +327,9 @@ def online_payments_poll(*, older_than: timedelta = timedelta(minutes=20), now=N
             )
             continue
         try:
-            response = payment_provider().payment_status(tx.provider_reference, transaction_date=tx.created_at)
+            response = payment_provider().payment_status(
+                tx.provider_reference, transaction_date=tx.created_at
+            )
         except Exception:  # noqa: BLE001 - the service is down: try again at the next run
             logger.exception("Online payment %s: status query failed", tx.order_id)
             continue

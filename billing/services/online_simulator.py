@@ -46,8 +46,12 @@ def simulator_enabled() -> bool:
     return getattr(settings, "PORTAIL_PAYMENT_BACKEND", "") == SIMULATOR
 
 
+# What the simulator signs (a return URL may carry our own parameters besides them, such as `ref`).
+SIGNED_FIELDS = ("idop", "refdet", "montant", "resultrans", "numcli", "saisie", "dattrans", "heurtrans")
+
+
 def simulator_signature(fields: dict[str, str]) -> str:
-    canonical = "&".join(f"{key}={fields[key]}" for key in sorted(fields) if key != "signature")
+    canonical = "&".join(f"{key}={fields.get(key, '')}" for key in SIGNED_FIELDS)
     return salted_hmac("billing.online.simulator", canonical, algorithm="sha256").hexdigest()
 
 
@@ -58,7 +62,12 @@ class SimulatorBackend(PaymentCommon):
         "caption": "Simulateur local de paiement (PayFiP)",
         "parameters": [
             {"name": "numcli", "caption": "Numéro client", "default": "000000"},
-            {"name": "saisie", "caption": "Mode", "default": "T", "choices": [("T", "test"), ("X", "activation")]},
+            {
+                "name": "saisie",
+                "caption": "Mode",
+                "default": "T",
+                "choices": [("T", "test"), ("X", "activation")],
+            },
             {"name": "normal_return_url", "caption": "URL de retour", "required": True},
             {"name": "automatic_return_url", "caption": "URL de notification", "required": True},
             {"name": "service_url", "caption": "Adresse de la page du simulateur", "required": True},
@@ -133,7 +142,9 @@ class SimulatorBackend(PaymentCommon):
             return PaymentResponse(result=EXPIRED, signed=True, order_id=transaction_id)
         if not operation.result:
             expired = timezone.now() - operation.created_at >= OPERATION_LIFETIME
-            return PaymentResponse(result=EXPIRED if expired else WAITING, signed=True, order_id=transaction_id)
+            return PaymentResponse(
+                result=EXPIRED if expired else WAITING, signed=True, order_id=transaction_id
+            )
         return self._response(self._fields(operation), signed=True)
 
     # The simulator page's side (the bank): decide once, then answer with the signed fields.

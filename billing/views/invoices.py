@@ -32,13 +32,16 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
 
 
 def _rows(invoices):
-    return [_online_flags(
-        {
-            "invoice": invoice,
-            "balance": invoice_balance(invoice),
-            "status": invoice_status_label(invoice),
-        }
-    ) for invoice in invoices]
+    return [
+        _online_flags(
+            {
+                "invoice": invoice,
+                "balance": invoice_balance(invoice),
+                "status": invoice_status_label(invoice),
+            }
+        )
+        for invoice in invoices
+    ]
 
 
 def _online_flags(row):

@@ -17,7 +17,12 @@ from django.views.decorators.http import require_http_methods
 from backoffice.town import town_identity
 from billing.models import PaymentTransaction, SimulatorOperation
 from billing.services import online_simulator
-from billing.services.invoicing import FamilyInvoiceStatus, family_invoices, invoice_balance, invoice_status_label
+from billing.services.invoicing import (
+    FamilyInvoiceStatus,
+    family_invoices,
+    invoice_balance,
+    invoice_status_label,
+)
 from billing.services.online import (
     OnlinePaymentNotPossible,
     OnlinePaymentUnavailable,
@@ -46,8 +51,10 @@ def online_urls(request) -> dict[str, str]:
 
 
 def _received(request, source: str) -> Received:
-    query = request.body.decode("utf-8", "replace") if request.method == "POST" else request.META.get(
-        "QUERY_STRING", ""
+    query = (
+        request.body.decode("utf-8", "replace")
+        if request.method == "POST"
+        else request.META.get("QUERY_STRING", "")
     )
     if request.method == "POST" and not query:
         query = request.META.get("QUERY_STRING", "")
@@ -166,7 +173,9 @@ def payment_simulator(request, idop):
             logger.exception("Simulator could not notify %s", operation.notify_url)
         sep = "&" if "?" in operation.return_url else "?"
         return redirect(f"{operation.return_url}{sep}{query}")
-    tx = PaymentTransaction.objects.select_related("invoice").filter(provider_reference=operation.idop).first()
+    tx = (
+        PaymentTransaction.objects.select_related("invoice").filter(provider_reference=operation.idop).first()
+    )
     return render(
         request,
         "billing/online/simulator.html",
