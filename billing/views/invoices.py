@@ -33,13 +33,11 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
 
 def _rows(invoices):
     return [
-        _online_flags(
-            {
-                "invoice": invoice,
-                "balance": invoice_balance(invoice),
-                "status": invoice_status_label(invoice),
-            }
-        )
+        {
+            "invoice": invoice,
+            "balance": invoice_balance(invoice),
+            "status": invoice_status_label(invoice),
+        }
         for invoice in invoices
     ]
 
@@ -58,7 +56,7 @@ def _online_flags(row):
 @family_required
 def invoice_list(request):
     invoices = list(family_invoices(family=request.family))
-    rows = _rows(invoices)
+    rows = [_online_flags(row) for row in _rows(invoices)]
     credit_notes = [note for invoice in invoices for note in invoice.credit_notes.all()]
     return render(
         request,
@@ -87,15 +85,15 @@ def _family_invoice(request, pk):
 def invoice_detail(request, pk):
     invoice = _family_invoice(request, pk)
     lines = list(invoice.lines.all())
-    row = _rows([invoice])[0]
+    row = _online_flags(_rows([invoice])[0])
     return render(
         request,
         "billing/invoice_detail.html",
         {
             "invoice": invoice,
             "lines": lines,
-            "balance": row["balance"],
-            "status": row["status"],
+            "balance": invoice_balance(invoice),
+            "status": invoice_status_label(invoice),
             "payable_online": row["payable_online"],
             "paid_on": row["paid_on"],
             "credit_notes": list(invoice.credit_notes.all()),
