@@ -85,10 +85,9 @@ class PaymentTransaction(models.Model):
                 condition=~Q(provider_reference=""),
                 name="online_transaction_provider_reference_unique",
             ),
-            # Paid means one payment recorded, and a payment only once paid.
+            # A paid transaction has recorded its payment (the value of State.PAID: Meta cannot see the enum).
             models.CheckConstraint(
-                condition=Q(state="paid", payment__isnull=False)
-                | (~Q(state="paid") & Q(payment__isnull=True)),
+                condition=~Q(state="paid") | Q(payment__isnull=False),
                 name="online_transaction_paid_has_payment",
             ),
         ]
