@@ -261,6 +261,29 @@ def _settle(tx: PaymentTransaction):
     )
 
 
+class _AlreadySettled(Exception):
+    pass
+
+
+def _claim(locked: PaymentTransaction, response) -> None:
+    """Record the payment and link it in one conditional update: the last guard if the row lock ever failed."""
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            payment = _settle(locked)
+            claimed = PaymentTransaction.objects.filter(pk=locked.pk, payment__isnull=True).update(
+                payment=payment,
+                state=State.PAID,
+                paid_at=now,
+                bank_status=str(response.bank_status or "")[:200],
+                updated_at=now,
+            )
+            if not claimed:
+                raise _AlreadySettled
+    except _AlreadySettled:  # another process settled it: its payment stands, ours is rolled back
+        logger.error("Online payment %s was settled concurrently; nothing recorded twice", locked.order_id)
+
+
 @transaction.atomic
 def _apply(tx_pk: int, response, entry: dict) -> PaymentTransaction:
     locked = PaymentTransaction.objects.select_for_update(of=("self",)).select_related("family").get(pk=tx_pk)
@@ -269,11 +292,8 @@ def _apply(tx_pk: int, response, entry: dict) -> PaymentTransaction:
     fields = ["notifications", "updated_at"]
     if state == State.PAID:
         if locked.payment_id is None:  # the only place money comes in, under the row lock
-            locked.payment = _settle(locked)
-            locked.state = State.PAID
-            locked.paid_at = timezone.now()
-            locked.bank_status = str(response.bank_status or "")[:200]
-            fields += ["payment", "state", "paid_at", "bank_status"]
+            _claim(locked, response)
+            locked.refresh_from_db(fields=["payment", "state", "paid_at", "bank_status"])
     elif locked.state != State.PAID:
         if state != State.PENDING or locked.state in (State.CREATED, State.PENDING):
             locked.state = state
