@@ -18,6 +18,7 @@ from billing.services.payments import payment_record, payment_reject
 from tests.billing.online_builders import online_issued, transaction_of
 from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, UserFactory
 
+pytestmark = pytest.mark.django_db
 D = Decimal
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -19,6 +19,7 @@ from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, UserFa
 
 __all__ = ["bank"]  # the fixture, imported for pytest
 
+pytestmark = pytest.mark.django_db
 D = Decimal
 State = PaymentTransaction.State
 

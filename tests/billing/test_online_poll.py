@@ -18,6 +18,7 @@ from billing.services.online_simulator import SimulatedPayment
 from tests.billing.online_builders import online_issued
 from tests.factories import ChildFactory, FamilyFactory, GuardianFactory
 
+pytestmark = pytest.mark.django_db
 D = Decimal
 State = PaymentTransaction.State
 URLS = {
