@@ -172,9 +172,7 @@ def online_payment_start(
             exer=str(locked.issued_on.year if locked.issued_on else timezone.localdate().year),
             subject=_("Facture %(number)s") % {"number": locked.number},
         )
-    except (
-        Exception
-    ) as exc:  # SOAP fault, network, bad configuration: the parent gets a message, we keep a trace
+    except Exception as exc:  # noqa: BLE001 - SOAP fault, network, configuration: a message and a trace
         logger.exception("Online payment %s could not start", tx.order_id)
         PaymentTransaction.objects.filter(pk=tx.pk).update(
             state=State.ERROR, bank_status=str(exc)[:200], updated_at=timezone.now()
@@ -209,6 +207,9 @@ class Received:
             entry["result"] = eopayment.STATUS_NAME.get(response.result, str(response.result))
             entry["signed"] = bool(response.signed)
             entry["bank_status"] = str(response.bank_status or "")[:200]
+            # What the service says (for PayFiP, the web service's answer: the notification only carries idop).
+            bank_data = response.bank_data if isinstance(response.bank_data, dict) else {}
+            entry["bank_data"] = {str(k): str(v)[:200] for k, v in bank_data.items() if k != "__bank_id"}
         return {**entry, **extra}
 
 
