@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse
+from django.http.request import RawPostDataException
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -51,12 +52,16 @@ def online_urls(request) -> dict[str, str]:
 
 
 def _received(request, source: str) -> Received:
-    query = (
-        request.body.decode("utf-8", "replace")
-        if request.method == "POST"
-        else request.META.get("QUERY_STRING", "")
-    )
-    if request.method == "POST" and not query:
+    query = ""
+    if request.method == "POST":
+        if request.content_type == "application/x-www-form-urlencoded":
+            try:
+                query = request.body.decode("utf-8", "replace")
+            except RawPostDataException:  # already parsed by a middleware: the same fields, re-encoded
+                query = request.POST.urlencode()
+        else:  # multipart or anything else: only its form fields count
+            query = request.POST.urlencode()
+    if not query:
         query = request.META.get("QUERY_STRING", "")
     headers = dict(request.headers)
     if request.META.get("REMOTE_ADDR"):
@@ -105,20 +110,19 @@ def payment_return(request):
     """The parent back from the bank: the response is processed here too (it may come before the notification)."""
     received = _received(request, "return")
     has_response = any(key in request.GET or key in request.POST for key in PROTOCOL_KEYS)
-    rejected = False
+    rejected, order_id = False, request.GET.get("ref", "")
     if has_response:
         try:
-            online_payment_process(received=received)
+            order_id = online_payment_process(received=received).order_id
         except OnlineResponseRejected:
             rejected = True
     if not request.user.is_authenticated:
         return redirect_to_login(request.build_absolute_uri(), settings.LOGIN_URL)
-    return _return_page(request, rejected=rejected)
+    return _return_page(request, order_id=order_id, rejected=rejected)
 
 
 @family_required
-def _return_page(request, *, rejected: bool):
-    order_id = request.GET.get("ref", "")
+def _return_page(request, *, order_id: str, rejected: bool):
     tx = transaction_for_family(family=request.family, order_id=order_id) if order_id else None
     if tx is None:
         raise Http404

@@ -285,3 +285,24 @@ def test_the_return_page_of_another_familys_transaction_is_not_found(parent, dup
     client.force_login(stranger)
 
     assert client.get(reverse("billing:payment_return") + f"?ref={tx.order_id}").status_code == 404
+
+
+def test_a_parent_whose_session_expired_at_the_bank_is_paid_then_asked_to_log_in(
+    parent, dupont, bank, client
+):
+    invoice = dupont["invoice"]
+    bank.deliver = False
+    back = decide(parent, start(parent, invoice))
+    parent.logout()
+
+    response = parent.get(back)
+
+    assert response.status_code == 302
+    assert urlsplit(response["Location"]).path == reverse("portal:login")
+    assert transaction_of(invoice).state == State.PAID
+    assert Payment.objects.filter(family=dupont["family"]).count() == 1
+
+
+def test_the_notification_url_refuses_what_is_not_a_bank_response(client, db):
+    assert client.get(reverse("billing:payment_notify")).status_code == 400
+    assert client.post(reverse("billing:payment_notify"), {"idop": ""}).status_code == 400
