@@ -16,7 +16,12 @@ from rest_framework.views import APIView
 from api.family.permissions import IsFamilyMember
 from billing.models import Payment
 from billing.services.invoicing import family_invoices
-from billing.services.online import OnlinePaymentNotPossible, OnlinePaymentUnavailable, online_payment_start
+from billing.services.online import (
+    OnlinePaymentNotPossible,
+    OnlinePaymentUnavailable,
+    family_payments,
+    online_payment_start,
+)
 
 
 def _amount(value) -> str:
@@ -68,11 +73,7 @@ class FamilyPaymentList(ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Payment.objects.none()
-        return (
-            Payment.objects.filter(family=self.request.family)
-            .prefetch_related("allocations__invoice")
-            .order_by("-received_on", "-number")
-        )
+        return family_payments(family=self.request.family)
 
 
 class FamilyInvoicePay(APIView):

@@ -369,3 +369,14 @@ def transaction_for_family(*, family, order_id: str) -> PaymentTransaction | Non
         .filter(family=family, order_id=order_id)
         .first()
     )
+
+
+def family_payments(*, family):
+    """The family's payments (règlements), newest first, with the invoices they settle (portal and family API)."""
+    from billing.models import Payment
+
+    return (
+        Payment.objects.filter(family=family)
+        .prefetch_related("allocations__invoice")
+        .order_by("-received_on", "-number")
+    )

@@ -42,6 +42,12 @@ def _rows(invoices):
     ]
 
 
+def _family_payments(family):
+    from billing.services.online import family_payments
+
+    return list(family_payments(family=family))
+
+
 def _online_flags(row):
     # « Payer en ligne » on a due invoice of at least 1 €, « Payée le … » on a paid one (billing/services/online.py).
     from billing.services.online import ONLINE_MAXIMUM, ONLINE_MINIMUM
@@ -64,7 +70,7 @@ def invoice_list(request):
         {
             "rows": rows,
             "credit_notes": sorted(credit_notes, key=lambda n: n.issued_on, reverse=True),
-            "payments": [],
+            "payments": _family_payments(request.family),
             "billed": sum((i.total for i in invoices), ZERO),
             "credited": sum((i.credited for i in invoices), ZERO),
             "paid": sum((invoice_paid(i) for i in invoices), ZERO),

@@ -102,6 +102,9 @@ def test_the_invoice_pages_offer_payer_en_ligne_then_show_payee_le(parent, dupon
     for page in (listing, detail):
         assert f"Payée le {paid_today()}" in page
         assert pay_url not in page
+    receipt = Payment.objects.get(family=dupont["family"]).number
+    assert f"Reçu {receipt} du" in listing
+    assert "10,05 € (Paiement en ligne (PayFiP))" in listing
 
 
 def test_a_notification_replayed_ten_times_credits_once(parent, dupont, bank):

@@ -72,6 +72,7 @@ def test_claire_pays_her_invoice_through_the_simulator_and_sees_it_paid(page):
 
     page.get_by_role("link", name="Mes factures").first.click()
     page.get_by_text(paid_on).wait_for()
+    _shot(page, "pay-online-invoices-1280.png")
     assert page.get_by_role("link", name=re.compile("Payer en ligne")).count() == 0
 
 
@@ -82,6 +83,8 @@ def test_on_a_phone_a_refused_payment_says_what_to_do(phone_page):
 
     page.goto(f"{page.base_url}/portail/factures/{invoice.pk}/")
     page.get_by_role("link", name="Payer en ligne").click()
+    page.get_by_text("Vous allez être redirigé vers PayFiP").wait_for()
+    _shot(page, "pay-online-confirm-390.png")
     page.get_by_role("button", name="Payer 14,15 € avec PayFiP").click()
     page.get_by_role("heading", name="Paiement sécurisé PayFiP (simulé)").wait_for()
     _shot(page, "pay-online-simulator-390.png")
