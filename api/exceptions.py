@@ -14,20 +14,31 @@ def exception_handler(exc, context):
         blocking = exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
         related = sorted({str(obj._meta.verbose_name_plural) for obj in list(blocking)[:50]})
         return Response(
-            {"detail": _("Suppression impossible : des données en dépendent (%(what)s).") % {"what": ", ".join(related)}},
+            {
+                "detail": _("Suppression impossible : des données en dépendent (%(what)s).")
+                % {"what": ", ".join(related)}
+            },
             status=status.HTTP_409_CONFLICT,
         )
     if isinstance(exc, IntegrityError):
         # A race past validation (two clients creating the same row): report it as a conflict of data.
         return Response(
-            {"detail": _("Cette opération contredit des données existantes (doublon ou référence invalide).")},
+            {
+                "detail": _(
+                    "Cette opération contredit des données existantes (doublon ou référence invalide)."
+                )
+            },
             status=status.HTTP_400_BAD_REQUEST,
         )
     if isinstance(exc, OverflowError | DataError):
         # A number too big for the database (`?schools=99999999999999999999`) reached a query: SQLite raises
         # OverflowError, PostgreSQL DataError. Input the client sent, so a 400 rather than a 500.
         return Response(
-            {"detail": _("Une valeur envoyée est hors des limites acceptées (nombre trop grand ou date invalide).")},
+            {
+                "detail": _(
+                    "Une valeur envoyée est hors des limites acceptées (nombre trop grand ou date invalide)."
+                )
+            },
             status=status.HTTP_400_BAD_REQUEST,
         )
     return drf_exception_handler(exc, context)

@@ -17,7 +17,11 @@ class StaffModelPermissions(DjangoModelPermissions):
         if not (user and user.is_authenticated and user.is_active and user.is_staff):
             return False
         action_map = getattr(view, "action_map", None)
-        if action_map is not None and request.method.lower() not in action_map and request.method != "OPTIONS":
+        if (
+            action_map is not None
+            and request.method.lower() not in action_map
+            and request.method != "OPTIONS"
+        ):
             # A write the declaration does not allow: let the view answer 405 to staff, whatever their role.
             return True
         return super().has_permission(request, view)

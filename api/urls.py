@@ -49,3 +49,15 @@ urlpatterns += [path("v1/family/invoices/", include("api.family_invoices"))]
 
 # Attestations fiscales of the family (api/family_tax_certificates.py).
 urlpatterns += [path("v1/family/tax-certificates/", include("api.family_tax_certificates"))]
+
+# Online payment and the family's payments (api/family_payments.py).
+from api import family_payments  # noqa: E402
+
+urlpatterns += [
+    path(
+        "v1/family/invoices/<int:pk>/pay/",
+        family_payments.FamilyInvoicePay.as_view(),
+        name="family-invoice-pay",
+    ),
+    path("v1/family/payments/", family_payments.FamilyPaymentList.as_view(), name="family-payments"),
+]

@@ -414,3 +414,34 @@ register(
         ),
     ],
 )
+
+# --- Online payment transactions (PayFiP): read-only, for the régisseur's audit (billing/services/online.py) -------
+
+from .models import PaymentTransaction  # noqa: E402
+
+register(
+    PaymentTransaction,
+    api_name="payment-transactions",
+    list_display=(
+        "order_id",
+        "family",
+        "invoice",
+        "amount",
+        "state",
+        "backend",
+        "provider_reference",
+        "payment",
+        "created_at",
+        "paid_at",
+    ),
+    list_filter=("state", "backend", "created_at"),
+    search_fields=("order_id", "provider_reference", "invoice__number", "family__code", "family__name"),
+    list_select_related=("family", "invoice", "payment"),
+    api_select_related=("family", "invoice", "payment", "created_by"),
+    filterset_fields={
+        "family": ["exact"],
+        "invoice": ["exact"],
+        "state": ["exact"],
+        "created_at": ["gte", "lte"],
+    },
+)

@@ -21,10 +21,22 @@ urlpatterns = [
 from .views.estimate import planning_estimate  # noqa: E402
 
 urlpatterns += [path("factures/estimation/", planning_estimate, name="planning_estimate")]
+
 # Mes attestations: the attestations fiscales de frais de garde (billing/views/tax.py).
 from .views import tax  # noqa: E402
 
 urlpatterns += [
     path("attestations-fiscales/", tax.tax_certificate_list, name="tax_certificates"),
     path("attestations-fiscales/<int:pk>/pdf/", tax.tax_certificate_pdf, name="tax_certificate_pdf"),
+]
+
+# Payer en ligne (PayFiP through eopayment; the local simulator in dev and tests): billing/views/online.py.
+from .views import online  # noqa: E402
+
+urlpatterns += [
+    path("factures/<int:pk>/payer/", online.invoice_pay, name="invoice_pay"),
+    path("paiement/retour/", online.payment_return, name="payment_return"),
+    path("paiement/notification/", online.payment_notify, name="payment_notify"),
+    path("paiement/simulateur/", online.payment_simulator_base, name="payment_simulator_base"),
+    path("paiement/simulateur/<str:idop>/", online.payment_simulator, name="payment_simulator"),
 ]

@@ -44,3 +44,10 @@ if os.environ.get("PRIVATE_MEDIA_ROOT"):
     STORAGES["private"]["OPTIONS"]["location"] = PRIVATE_MEDIA_ROOT  # noqa: F405
 if os.environ.get("STATIC_ROOT"):
     STATIC_ROOT = os.environ["STATIC_ROOT"]
+
+# The local payment simulator plays the bank in dev and tests only: production pays through PayFiP, always.
+if PORTAIL_PAYMENT_BACKEND == "simulator":  # noqa: F405
+    raise ImproperlyConfigured(
+        "PORTAIL_PAYMENT_BACKEND=simulator est interdit en production : le simulateur de paiement ne sert qu'en "
+        "développement et en test (utilisez payfip_ws)."
+    )

@@ -2,6 +2,7 @@
 
 from .custody import CustodyMode, CustodySplit, WeekBasis
 from .invoices import BilledBooking, CreditNote, Invoice, InvoiceLine, InvoiceRun, NumberCounter
+from .online import PaymentTransaction, SimulatorOperation
 from .payments import COUNTER_MEANS, Payment, PaymentAllocation, PaymentMeans
 from .quotients import FamilyQuotient, QuotientCampaignReminder
 from .sectors import SchoolSector
@@ -26,7 +27,9 @@ __all__ = [
     "PaymentAllocation",
     "PaymentMeans",
     "QuotientCampaignReminder",
+    "PaymentTransaction",
     "SchoolSector",
+    "SimulatorOperation",
     "SurchargeKind",
     "Tariff",
     "TariffBracket",

@@ -43,13 +43,30 @@ def _rows(invoices):
     ]
 
 
+def _family_payments(family):
+    from billing.services.online import family_payments
+
+    return list(family_payments(family=family))
+
+
+def _online_flags(row):
+    # « Payer en ligne » on a due invoice of at least 1 €, « Payée le … » on a paid one (billing/services/online.py).
+    from billing.services.online import ONLINE_MAXIMUM, ONLINE_MINIMUM
+
+    paid = row["status"] == FamilyInvoiceStatus.PAID
+    due = row["status"] == FamilyInvoiceStatus.DUE
+    row["payable_online"] = due and ONLINE_MINIMUM <= row["balance"] <= ONLINE_MAXIMUM
+    row["paid_on"] = row["invoice"].paid_on if paid else None
+    return row
+
+
 @family_required
 def invoice_list(request):
     invoices = list(family_invoices(family=request.family))
     # Shared custody: the invoices addressed to this parent first, then the other parent's (stable otherwise).
     guardian = getattr(request.user, "guardian", None)
     invoices.sort(key=lambda invoice: guardian is None or invoice.payer_id != guardian.pk)
-    rows = _rows(invoices)
+    rows = [_online_flags(row) for row in _rows(invoices)]
     credit_notes = [note for invoice in invoices for note in invoice.credit_notes.all()]
     return render(
         request,
@@ -57,7 +74,7 @@ def invoice_list(request):
         {
             "rows": rows,
             "credit_notes": sorted(credit_notes, key=lambda n: n.issued_on, reverse=True),
-            "payments": [],
+            "payments": _family_payments(request.family),
             "billed": sum((i.total for i in invoices), ZERO),
             "credited": sum((i.credited for i in invoices), ZERO),
             "paid": sum((invoice_paid(i) for i in invoices), ZERO),
@@ -90,6 +107,7 @@ def _family_invoice(request, pk):
 def invoice_detail(request, pk):
     invoice = _family_invoice(request, pk)
     lines = list(invoice.lines.all())
+    row = _online_flags(_rows([invoice])[0])
     return render(
         request,
         "billing/invoice_detail.html",
@@ -98,6 +116,8 @@ def invoice_detail(request, pk):
             "lines": lines,
             "balance": invoice_balance(invoice),
             "status": invoice_status_label(invoice),
+            "payable_online": row["payable_online"],
+            "paid_on": row["paid_on"],
             "credit_notes": list(invoice.credit_notes.all()),
         },
     )
