@@ -4,10 +4,16 @@ from .invoices import BilledBooking, CreditNote, Invoice, InvoiceLine, InvoiceRu
 from .payments import COUNTER_MEANS, Payment, PaymentAllocation, PaymentMeans
 from .quotients import FamilyQuotient
 from .sectors import SchoolSector
+from .sepa import DirectDebitBatch, DirectDebitItem, RejectReason, SepaMandate, SequenceType
 from .tariffs import ActivityBillingRule, BillingSituation, SurchargeKind, Tariff, TariffBracket, TariffMode
 
 __all__ = [
     "BilledBooking",
+    "DirectDebitBatch",
+    "DirectDebitItem",
+    "RejectReason",
+    "SepaMandate",
+    "SequenceType",
     "CreditNote",
     "Invoice",
     "InvoiceLine",
