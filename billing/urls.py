@@ -16,3 +16,9 @@ urlpatterns = [
     path("factures/<int:pk>/pdf/", invoices.invoice_pdf, name="invoice_pdf"),
     path("factures/avoirs/<int:pk>/pdf/", invoices.credit_note_pdf, name="credit_note_pdf"),
 ]
+
+from .views import sepa as sepa_views  # noqa: E402
+
+urlpatterns += [
+    path("prelevements/", sepa_views.sepa_mandates, name="sepa"),
+]
