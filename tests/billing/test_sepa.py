@@ -521,3 +521,17 @@ def test_batches_are_listed_newest_first(martin):
     generate(date(2026, 10, 1), today=date(2026, 11, 4))
     generate(date(2026, 11, 1), today=date(2026, 12, 4))
     assert [b.period.month for b in DirectDebitBatch.objects.all()] == [11, 10]
+
+
+def test_the_lapse_command_reports_how_many_mandates_lapsed(martin, claire):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    active_mandate(martin, claire, signed_on=date(2023, 11, 30))
+    out = StringIO()
+
+    call_command("sepa_lapse_mandates", "--today", "2026-11-30", stdout=out)
+
+    assert out.getvalue().strip() == "1 mandat(s) devenu(s) caduc(s)."
+    assert SepaMandate.objects.get().status == SepaMandate.Status.LAPSED
