@@ -62,7 +62,9 @@ class BatchForm(forms.Form):
 
 class RejectForm(forms.Form):
     code = forms.ChoiceField(label=_l("Motif du rejet"), choices=RejectReason.choices)
-    on = forms.DateField(label=_l("Rejeté le"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(
+        label=_l("Rejeté le"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
 
 class ReturnsForm(forms.Form):
@@ -70,7 +72,9 @@ class ReturnsForm(forms.Form):
         label=_l("Fichier de retour de la banque (CSV)"),
         help_text=_l("Colonnes : référence (n° de facture), RUM, montant, motif (AM04, MD06, AC04…)."),
     )
-    on = forms.DateField(label=_l("Rejets du"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(
+        label=_l("Rejets du"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
 
 def sepa_batches(request):
@@ -213,7 +217,9 @@ def sepa_returns(request, pk):
 
 
 class ActivateForm(forms.Form):
-    signed_on = forms.DateField(label=_l("Date de signature"), widget=forms.DateInput(attrs={"type": "date"}))
+    signed_on = forms.DateField(
+        label=_l("Date de signature"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     document = forms.ModelChoiceField(
         label=_l("Mandat signé (document de la famille)"),
         queryset=FamilyDocument.objects.none(),
@@ -315,7 +321,7 @@ def sepa_mandate(request, pk):
         "billing/sepa/staff_mandate.html",
         _context(
             request,
-            title=str(mandate),
+            title=_("Mandat %(rum)s") % {"rum": mandate.rum},
             mandate=mandate,
             iban_formatted=" ".join(mandate.iban[i : i + 4] for i in range(0, len(mandate.iban), 4)),
             activate_form=activate_form,

@@ -73,6 +73,7 @@ def _mandate_rows(family):
         {
             "mandate": mandate,
             "css": STATUS_CSS[mandate.status],
+            "iban": mandate.iban_masked.replace(" ", "\u00a0"),  # one line, even on a phone
             "lapses_on": mandate_lapses_on(mandate) if mandate.status == SepaMandate.Status.ACTIVE else None,
         }
         for mandate in mandates

@@ -535,3 +535,17 @@ def test_the_lapse_command_reports_how_many_mandates_lapsed(martin, claire):
 
     assert out.getvalue().strip() == "1 mandat(s) devenu(s) caduc(s)."
     assert SepaMandate.objects.get().status == SepaMandate.Status.LAPSED
+
+
+def test_the_demo_gives_the_second_demo_family_an_active_mandate_once(small_town):
+    from billing.demo import seed_sepa_demo
+    from families.models import Family
+
+    family = Family.objects.get(code="F-000002")
+
+    seed_sepa_demo(today=date(2026, 11, 23))
+    seed_sepa_demo(today=date(2026, 11, 23))
+
+    mandate = SepaMandate.objects.get()
+    assert (mandate.family, mandate.status, mandate.signed_on) == (family, "active", date(2026, 9, 1))
+    assert mandate.document.family == family

@@ -54,7 +54,7 @@ def test_parent_requests_a_mandate_from_mes_prelevements(parent_client, small_to
     assert (mandate.family, mandate.payer, mandate.status) == (small_town["martin"], claire, "requested")
     page = parent_client.get(reverse("billing:sepa")).content.decode()
     assert mandate.rum in page
-    assert "FR76 **** **** **** **** ***0 185" in page
+    assert "FR76\u00a0****\u00a0****\u00a0****\u00a0****\u00a0***0\u00a0185" in page
     assert IBAN_TOWN not in page and "3000 1007 9412" not in page
     assert "Demandé (en attente de validation)" in page
     assert (
