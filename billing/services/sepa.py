@@ -633,15 +633,7 @@ def _header_map(header: list[str]) -> dict[str, int]:
     return found
 
 
-def sepa_returns_import(*, content: bytes | str, on: date, by=None) -> ReturnsReport:
-    """The bank's return file (CSV: référence de bout en bout, RUM, montant, motif): each good row rejects its
-    debit; each bad row is reported with its number and why, the others still go through."""
-    report = ReturnsReport()
-    if isinstance(content, bytes):
-        try:
-            content = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            content = content.decode("latin-1")
+def _csv_rows(content: str, report: ReturnsReport) -> list[tuple[int, dict]]:
     try:
         dialect = csv.Sniffer().sniff(content[:2048], delimiters=";,\t")
     except csv.Error:
@@ -650,7 +642,7 @@ def sepa_returns_import(*, content: bytes | str, on: date, by=None) -> ReturnsRe
     rows = list(csv.reader(io.StringIO(content), dialect))
     if not rows:
         report.errors.append((1, _("Le fichier est vide.")))
-        return report
+        return []
     columns = _header_map(rows[0])
     missing = [name for name in ("reference", "code") if name not in columns]
     if missing:
@@ -663,23 +655,88 @@ def sepa_returns_import(*, content: bytes | str, on: date, by=None) -> ReturnsRe
                 % {"m": ", ".join(missing)},
             )
         )
-        return report
+        return []
+    parsed = []
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
+        parsed.append(
+            (
+                number,
+                {name: (row[index].strip() if index < len(row) else "") for name, index in columns.items()},
+            )
+        )
+    return parsed
 
-        def cell(name, row=row):
-            index = columns.get(name)
-            return row[index].strip() if index is not None and index < len(row) else ""
 
-        reference = cell("reference")
+def _pain002_rows(content: str, report: ReturnsReport) -> list[tuple[int, dict]]:
+    """The bank's status report (pain.002, CstmrPmtStsRpt): each rejected transaction (TxSts RJCT) is a row,
+    numbered in the order of the file."""
+    from defusedxml import ElementTree as SafeET
+
+    try:
+        root = SafeET.fromstring(content.encode("utf-8"))
+    except Exception:  # noqa: BLE001 - any XML error is the same answer to the user
+        report.errors.append((1, _("Le fichier XML est illisible (pain.002 attendu).")))
+        return []
+
+    def local(tag: str) -> str:
+        return tag.rsplit("}", 1)[-1]
+
+    def find(node, *path):
+        for name in path:
+            node = next((child for child in node if local(child.tag) == name), None)
+            if node is None:
+                return None
+        return node
+
+    def text(node, *path) -> str:
+        found = find(node, *path)
+        return (found.text or "").strip() if found is not None else ""
+
+    transactions = [node for node in root.iter() if local(node.tag) == "TxInfAndSts"]
+    if local(root.tag) != "Document" or find(root, "CstmrPmtStsRpt") is None:
+        report.errors.append((1, _("Ce fichier XML n'est pas un compte rendu pain.002 de la banque.")))
+        return []
+    rows = []
+    for number, tx in enumerate(transactions, start=1):
+        if text(tx, "TxSts") not in ("RJCT", ""):
+            continue
+        rows.append(
+            (
+                number,
+                {
+                    "reference": text(tx, "OrgnlEndToEndId"),
+                    "rum": text(tx, "OrgnlTxRef", "MndtRltdInf", "MndtId"),
+                    "amount": text(tx, "OrgnlTxRef", "Amt", "InstdAmt"),
+                    "code": text(tx, "StsRsnInf", "Rsn", "Cd"),
+                },
+            )
+        )
+    return rows
+
+
+def sepa_returns_import(*, content: bytes | str, on: date, by=None) -> ReturnsReport:
+    """The bank's return file — CSV (référence de bout en bout, RUM, montant, motif) or pain.002 XML: each good row
+    rejects its debit; each bad row is reported with its number and why, the others still go through."""
+    report = ReturnsReport()
+    if isinstance(content, bytes):
+        try:
+            content = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            content = content.decode("latin-1")
+    content = content.lstrip("\ufeff")
+    is_xml = content.lstrip().startswith("<")
+    rows = _pain002_rows(content, report) if is_xml else _csv_rows(content, report)
+    for number, row in rows:
+        reference, rum, amount_text, code = (row.get(k, "") for k in ("reference", "rum", "amount", "code"))
         item = (
             DirectDebitItem.objects.filter(end_to_end_id=reference, status=DirectDebitItem.Status.DEBITED)
             .select_related("mandate")
             .first()
         )
         if item is None:
-            already = DirectDebitItem.objects.filter(end_to_end_id=reference).exists()
+            already = reference and DirectDebitItem.objects.filter(end_to_end_id=reference).exists()
             report.errors.append(
                 (
                     number,
@@ -689,7 +746,6 @@ def sepa_returns_import(*, content: bytes | str, on: date, by=None) -> ReturnsRe
                 )
             )
             continue
-        rum = cell("rum")
         if rum and rum != item.mandate.rum:
             report.errors.append(
                 (
@@ -699,7 +755,6 @@ def sepa_returns_import(*, content: bytes | str, on: date, by=None) -> ReturnsRe
                 )
             )
             continue
-        amount_text = cell("amount")
         if amount_text:
             try:
                 amount = Decimal(amount_text.replace(",", ".").replace("€", "").replace(" ", "")).quantize(
@@ -721,7 +776,7 @@ def sepa_returns_import(*, content: bytes | str, on: date, by=None) -> ReturnsRe
                 continue
         try:
             with transaction.atomic():
-                done = sepa_reject_record(item=item, code=cell("code"), on=on, by=by)
+                done = sepa_reject_record(item=item, code=code, on=on, by=by)
         except ValidationError as exc:
             report.errors.append((number, " ".join(exc.messages)))
             continue

@@ -69,7 +69,7 @@ class RejectForm(forms.Form):
 
 class ReturnsForm(forms.Form):
     file = forms.FileField(
-        label=_l("Fichier de retour de la banque (CSV)"),
+        label=_l("Fichier de retour de la banque (CSV ou pain.002)"),
         help_text=_l("Colonnes : référence (n° de facture), RUM, montant, motif (AM04, MD06, AC04…)."),
     )
     on = forms.DateField(

@@ -549,3 +549,54 @@ def test_the_demo_gives_the_second_demo_family_an_active_mandate_once(small_town
     mandate = SepaMandate.objects.get()
     assert (mandate.family, mandate.status, mandate.signed_on) == (family, "active", date(2026, 9, 1))
     assert mandate.document.family == family
+
+
+PAIN002 = """<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.03">
+ <CstmrPmtStsRpt>
+  <GrpHdr><MsgId>RETOUR-1</MsgId><CreDtTm>2026-12-21T08:00:00</CreDtTm></GrpHdr>
+  <OrgnlGrpInfAndSts><OrgnlMsgId>X</OrgnlMsgId><OrgnlMsgNmId>pain.008.001.02</OrgnlMsgNmId></OrgnlGrpInfAndSts>
+  <OrgnlPmtInfAndSts>
+   <OrgnlPmtInfId>X</OrgnlPmtInfId>
+   <TxInfAndSts>
+    <OrgnlEndToEndId>{reference}</OrgnlEndToEndId><TxSts>RJCT</TxSts>
+    <StsRsnInf><Rsn><Cd>AC04</Cd></Rsn></StsRsnInf>
+    <OrgnlTxRef><Amt><InstdAmt Ccy="EUR">3.35</InstdAmt></Amt><MndtRltdInf><MndtId>{rum}</MndtId></MndtRltdInf></OrgnlTxRef>
+   </TxInfAndSts>
+   <TxInfAndSts>
+    <OrgnlEndToEndId>2026-777777</OrgnlEndToEndId><TxSts>RJCT</TxSts>
+    <StsRsnInf><Rsn><Cd>AM04</Cd></Rsn></StsRsnInf>
+   </TxInfAndSts>
+  </OrgnlPmtInfAndSts>
+ </CstmrPmtStsRpt>
+</Document>
+"""
+
+
+def test_the_bank_pain002_status_report_rejects_its_transactions(martin, claire, lea, regisseur):
+    mandate = active_mandate(martin, claire)
+    item = _debited(
+        martin, claire, lea, period=date(2026, 11, 1), issued_on=date(2026, 12, 3), today=date(2026, 12, 4)
+    )
+
+    report = sepa_returns_import(
+        content=PAIN002.format(reference=item.end_to_end_id, rum=mandate.rum).encode(),
+        on=date(2026, 12, 21),
+        by=regisseur,
+    )
+
+    assert [(row, done.reject_code) for row, done in report.done] == [(1, "AC04")]
+    assert report.errors == [(2, "Aucun prélèvement n'a la référence « 2026-777777 ».")]
+    assert Payment.objects.get().status == Payment.Status.REJECTED
+
+
+def test_a_hostile_or_foreign_xml_file_is_reported_not_parsed():
+    bomb = '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><Document>&b;</Document>'
+    other = '<?xml version="1.0"?><Document xmlns="urn:x"><CstmrDrctDbtInitn/></Document>'
+
+    assert sepa_returns_import(content=bomb, on=date(2026, 12, 21)).errors == [
+        (1, "Le fichier XML est illisible (pain.002 attendu).")
+    ]
+    assert sepa_returns_import(content=other, on=date(2026, 12, 21)).errors == [
+        (1, "Ce fichier XML n'est pas un compte rendu pain.002 de la banque.")
+    ]
