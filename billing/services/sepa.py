@@ -19,7 +19,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -298,6 +298,7 @@ class PreNotice:
     iban_short: str
     rum: str
     amount: Decimal | None = None
+    done: bool = False  # the collection date has passed
 
 
 def sepa_prenotice(*, invoice: Invoice) -> PreNotice | None:
@@ -311,7 +312,8 @@ def sepa_prenotice(*, invoice: Invoice) -> PreNotice | None:
         .first()
     )
     if item is not None:
-        return PreNotice(item.collection_on, item.mandate.iban_short, item.mandate.rum, item.amount)
+        done = item.collection_on < timezone.localdate()
+        return PreNotice(item.collection_on, item.mandate.iban_short, item.mandate.rum, item.amount, done)
     mandate = mandate_for_invoice(invoice)
     if mandate is None:
         return None
@@ -322,6 +324,12 @@ def prenotice_text(notice: PreNotice) -> str:
     from django.utils import formats
 
     day = formats.date_format(notice.collection_on, "l j F Y")
+    if notice.done:
+        return _("Cette facture a été prélevée le %(day)s sur le compte %(iban)s (mandat %(rum)s).") % {
+            "day": day,
+            "iban": notice.iban_short,
+            "rum": notice.rum,
+        }
     return _("Cette facture sera prélevée le %(day)s sur le compte %(iban)s (mandat %(rum)s).") % {
         "day": day,
         "iban": notice.iban_short,
@@ -483,7 +491,13 @@ def sepa_batch_generate(*, batch: DirectDebitBatch, by=None, today: date | None 
         )
         mandate.first_debit_done = True
         mandate.last_debit_on = max(filter(None, [mandate.last_debit_on, collection_on]))
-    DirectDebitItem.objects.bulk_create(items)
+    try:
+        with transaction.atomic():
+            DirectDebitItem.objects.bulk_create(items)
+    except IntegrityError as exc:  # another batch of the same month took an invoice meanwhile
+        raise ValidationError(
+            _("Un autre prélèvement vient de prendre certaines de ces factures : rechargez la page.")
+        ) from exc
     for mandate in mandates:
         if mandate.pk in sequence_seen:
             SepaMandate.objects.filter(pk=mandate.pk).update(

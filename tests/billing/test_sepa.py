@@ -600,3 +600,21 @@ def test_a_hostile_or_foreign_xml_file_is_reported_not_parsed():
     assert sepa_returns_import(content=other, on=date(2026, 12, 21)).errors == [
         (1, "Ce fichier XML n'est pas un compte rendu pain.002 de la banque.")
     ]
+
+
+def test_once_the_collection_date_has_passed_the_invoice_says_it_was_debited(
+    martin, claire, lea, monkeypatch
+):
+    mandate = active_mandate(martin, claire, iban=IBAN_TOWN)
+    item = _debited(
+        martin, claire, lea, period=date(2026, 11, 1), issued_on=date(2026, 12, 3), today=date(2026, 12, 4)
+    )
+
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: date(2026, 12, 17))
+    assert prenotice_text(sepa_prenotice(invoice=item.invoice)).startswith(
+        "Cette facture sera prélevée le jeudi 17"
+    )
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: date(2026, 12, 18))
+    assert prenotice_text(sepa_prenotice(invoice=item.invoice)) == (
+        f"Cette facture a été prélevée le jeudi 17 décembre 2026 sur le compte FR76 …0185 (mandat {mandate.rum})."
+    )
