@@ -334,3 +334,15 @@ def test_the_api_activates_a_mandate_with_its_signature_date_and_document(client
     listed = client.get("/api/v1/sepa-mandates/").json()
     rows = listed["results"] if isinstance(listed, dict) else listed
     assert "iban" not in rows[0]
+
+
+def test_the_generic_admin_list_and_api_never_show_the_full_iban(client, regisseur, small_town):
+    sepa_mandate_request(
+        family=small_town["martin"], payer=small_town["martin_parent"], holder="Claire Martin", iban=IBAN_TOWN
+    )
+    client.force_login(regisseur)
+    page = client.get("/gestion/billing/sepamandate/").content.decode()
+    api = client.get("/api/v1/sepa-mandates/").content.decode()
+
+    assert IBAN_TOWN not in api
+    assert "FR76 **** **** **** **** ***0 185" in page and IBAN_TOWN not in page
