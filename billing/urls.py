@@ -21,4 +21,5 @@ from .views import sepa as sepa_views  # noqa: E402
 
 urlpatterns += [
     path("prelevements/", sepa_views.sepa_mandates, name="sepa"),
+    path("prelevements/mandats/<int:pk>/pdf/", sepa_views.sepa_mandate_pdf, name="sepa_mandate_pdf"),
 ]

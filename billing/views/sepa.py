@@ -123,3 +123,18 @@ def sepa_mandates(request):
             "can_request": form.fields["payer"].queryset.exclude(pk__in=live_payers).exists(),
         },
     )
+
+
+@family_required
+def sepa_mandate_pdf(request, pk):
+    """The mandate form to print and sign, pre-filled (the family's own mandates only: 404 otherwise)."""
+    from django.http import HttpResponse
+    from django.shortcuts import get_object_or_404
+
+    from billing.sepa_pdf import mandate_pdf
+
+    mandate = get_object_or_404(SepaMandate.objects.select_related("family"), pk=pk, family=request.family)
+    response = HttpResponse(mandate_pdf(mandate=mandate), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="mandat-{mandate.rum}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response

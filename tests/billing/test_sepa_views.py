@@ -346,3 +346,27 @@ def test_the_generic_admin_list_and_api_never_show_the_full_iban(client, regisse
 
     assert IBAN_TOWN not in api
     assert "FR76 **** **** **** **** ***0 185" in page and IBAN_TOWN not in page
+
+
+def test_the_parent_downloads_the_mandate_to_sign_and_not_another_familys(parent_client, small_town):
+    mine = sepa_mandate_request(
+        family=small_town["martin"], payer=small_town["martin_parent"], holder="Claire Martin", iban=IBAN_TOWN
+    )
+    other = sepa_mandate_request(
+        family=small_town["bernard"],
+        payer=small_town["bernard_parent"],
+        holder="Sophie Bernard",
+        iban=IBAN_OK,
+    )
+
+    response = parent_client.get(reverse("billing:sepa_mandate_pdf", args=[mine.pk]))
+
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert parent_client.get(reverse("billing:sepa_mandate_pdf", args=[other.pk])).status_code == 404
+    if shutil.which("pdftotext"):
+        text = subprocess.run(
+            ["pdftotext", "-layout", "-", "-"], input=response.content, capture_output=True, check=True
+        ).stdout.decode()
+        assert mine.rum in text and "FR12ZZZ123456" in text and "FR76 **** **** **** **** ***0 185" in text
+        assert IBAN_TOWN not in text
