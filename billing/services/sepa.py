@@ -403,10 +403,9 @@ def sepa_batch_generate(*, batch: DirectDebitBatch, by=None, today: date | None 
             Invoice.objects.filter(
                 period=locked.period,
                 status=Invoice.Status.ISSUED,
-                family__sepa_mandates__status=SepaMandate.Status.ACTIVE,
+                family__in=SepaMandate.objects.filter(status=SepaMandate.Status.ACTIVE).values("family"),
             )
             .exclude(debits__status=DirectDebitItem.Status.DEBITED)
-            .distinct()
             .select_related("family", "payer")
         ).order_by("family__name", "issued_on", "number")
     )
