@@ -445,3 +445,139 @@ register(
         "created_at": ["gte", "lte"],
     },
 )
+
+
+# --- Prélèvement SEPA (money: read-only, plus named actions that call the SEPA services) ----------------------------
+
+from rest_framework import serializers  # noqa: E402
+
+from families.models import FamilyDocument  # noqa: E402
+
+from .models import DirectDebitBatch, DirectDebitItem, SepaMandate  # noqa: E402
+from .services import sepa as sepa_services  # noqa: E402
+
+register(
+    SepaMandate,
+    api_name="sepa-mandates",
+    list_display=(
+        "rum",
+        "family",
+        "holder",
+        "iban_masked",
+        "status",
+        "signed_on",
+        "last_debit_on",
+        "reject_count",
+    ),
+    list_filter=("status",),
+    search_fields=("rum", "holder", "family__code", "family__name"),
+    list_select_related=("family",),
+    # The full IBAN only on the régisseur's mandate screen (/gestion/facturation/prelevements/mandats/<id>/).
+    admin_attrs={"exclude": ("iban",)},
+    readonly_fields=("iban_masked",),
+    api_exclude=("iban",),
+    api_select_related=("family", "payer", "document", "requested_by", "decided_by"),
+    filterset_fields={"family": ["exact"], "status": ["exact"], "rum": ["exact"]},
+    actions=[
+        CrudAction(
+            name="activate",
+            label=_("Valider le mandat"),
+            admin=False,  # needs the signature date and the signed document: the mandate screen asks for them
+            run=lambda obj, by, signed_on=None, document=None: sepa_services.sepa_mandate_activate(
+                mandate=obj,
+                signed_on=signed_on,
+                document=FamilyDocument.objects.filter(pk=document, family_id=obj.family_id).first()
+                if document
+                else None,
+                by=by,
+            ),
+            api_fields={
+                "signed_on": serializers.DateField(
+                    required=False, help_text=_("Date de signature du mandat.")
+                ),
+                "document": serializers.IntegerField(
+                    required=False, help_text=_("Identifiant du document de la famille : le mandat signé.")
+                ),
+            },
+            description=_(
+                "Active un mandat demandé ou suspendu : date de signature (`signed_on`) et mandat signé "
+                "(`document`, un document de la famille) obligatoires."
+            ),
+        ),
+        CrudAction(
+            name="refuse",
+            label=_("Refuser le mandat"),
+            reason=True,
+            run=lambda obj, by, reason: sepa_services.sepa_mandate_refuse(mandate=obj, reason=reason, by=by),
+            description=_("Refuse un mandat en attente ; motif (`reason`) obligatoire, la famille le lit."),
+        ),
+        CrudAction(
+            name="revoke",
+            label=_("Révoquer le mandat"),
+            reason=True,
+            run=lambda obj, by, reason: sepa_services.sepa_mandate_revoke(mandate=obj, reason=reason, by=by),
+            description=_("Met fin au mandat : plus aucun prélèvement ; motif (`reason`) obligatoire."),
+        ),
+    ],
+)
+
+register(
+    DirectDebitBatch,
+    api_name="direct-debit-batches",
+    list_display=("period", "status", "message_id", "created_by", "generated_at"),
+    list_filter=("status",),
+    list_select_related=("created_by",),
+    api_select_related=("created_by",),
+    filterset_fields={"period": ["exact", "gte", "lte"], "status": ["exact"]},
+    actions=[
+        CrudAction(
+            name="generate",
+            label=_("Générer le fichier de prélèvement (pain.008)"),
+            run=lambda obj, by: sepa_services.sepa_batch_generate(batch=obj, by=by),
+            description=_(
+                "Prélève les factures émises du mois payées par un mandat actif : un règlement chacune, le fichier "
+                "pain.008 ; les mandats sans date de signature ou à l'IBAN invalide sont écartés (anomalies)."
+            ),
+        ),
+    ],
+)
+
+register(
+    DirectDebitItem,
+    api_name="direct-debit-items",
+    list_display=(
+        "end_to_end_id",
+        "batch",
+        "mandate",
+        "amount",
+        "sequence",
+        "collection_on",
+        "status",
+        "reject_code",
+    ),
+    list_filter=("status", "sequence", "reject_code"),
+    search_fields=("end_to_end_id", "mandate__rum", "invoice__family__code"),
+    list_select_related=("batch", "mandate", "invoice"),
+    api_select_related=("batch", "mandate", "invoice", "payment"),
+    filterset_fields={"batch": ["exact"], "status": ["exact"], "invoice": ["exact"]},
+    actions=[
+        CrudAction(
+            name="reject",
+            label=_("Enregistrer un rejet de prélèvement"),
+            admin=False,
+            run=lambda obj, by, code: sepa_services.sepa_reject_record(
+                item=obj, code=code, on=timezone.localdate(), by=by
+            ),
+            api_fields={
+                "code": serializers.ChoiceField(
+                    choices=sepa_services.RejectReason.choices,
+                    help_text=_("Code motif ISO (AM04, MD06, AC04…)."),
+                )
+            },
+            description=_(
+                "Le prélèvement est revenu impayé : la facture redevient à payer, la famille est prévenue ; "
+                "deux rejets suspendent le mandat."
+            ),
+        ),
+    ],
+)

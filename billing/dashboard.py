@@ -42,3 +42,15 @@ register(
         order=62,
     )
 )
+
+from billing.models import SepaMandate  # noqa: E402
+
+register(
+    Queue(
+        _("Mandats de prélèvement à valider"),
+        count=lambda: SepaMandate.objects.filter(status=SepaMandate.Status.REQUESTED).count(),
+        url_name="billing_staff:sepa_mandates",
+        permission="billing.change_sepamandate",
+        order=61,
+    )
+)

@@ -110,6 +110,7 @@ def seed_demo(ctx) -> None:
     seed_billing_demo(today=ctx.today)
     seed_tax_demo(today=ctx.today)
     seed_custody_demo(today=ctx.today)
+    seed_sepa_demo(today=ctx.today)
 
 
 # Attestations fiscales: the demo parent's family paid last year's care, so « Mes attestations » has a year to show.
@@ -213,3 +214,40 @@ def seed_custody_demo(*, today: date) -> bool:
         valid_from=start,
     )
     return True
+
+
+# --- Prélèvement SEPA: one demo family already pays by direct debit (the demo parent's family asks in the portal) ---
+
+DEMO_SEPA_IBAN = (
+    "FR7630006000011234567890189"  # a well-formed test IBAN (Crédit Agricole bank code), no real account
+)
+
+
+def seed_sepa_demo(*, today: date) -> None:
+    """Idempotent: family F-000002 gets an active mandate (signed mandate in its documents) unless it has one."""
+    from billing.models import SepaMandate
+    from billing.services.sepa import sepa_mandate_activate, sepa_mandate_request
+    from families.models import Family
+    from families.models.portal import DocumentKind
+    from families.services.documents import document_issue
+
+    family = Family.objects.filter(code="F-000002").first()
+    payer = family.guardians.order_by("-is_billing_contact", "pk").first() if family else None
+    if payer is None or SepaMandate.objects.filter(family=family).exists():
+        return
+    with transaction.atomic():
+        mandate = sepa_mandate_request(
+            family=family, payer=payer, holder=payer.full_name, iban=DEMO_SEPA_IBAN
+        )
+        document = document_issue(
+            family=family,
+            kind=DocumentKind.OTHER,
+            title="Mandat de prélèvement SEPA signé",
+            content=b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n",
+            by=None,
+            filename="mandat-sepa.pdf",
+        )
+        signed_on = date(today.year if today.month >= 9 else today.year - 1, 9, 1)
+        sepa_mandate_activate(
+            mandate=mandate, signed_on=min(signed_on, today), document=document, by=None, today=today
+        )

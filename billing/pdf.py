@@ -221,6 +221,13 @@ def invoice_pdf(*, invoice) -> bytes:
                 s["body"],
             )
         )
+    from xml.sax.saxutils import escape
+
+    from billing.services.sepa import prenotice_text, sepa_prenotice
+
+    notice = sepa_prenotice(invoice=invoice)
+    if notice is not None:  # the SEPA pre-notification: debit date, account and mandate
+        payment.append(Paragraph(f"<b>{escape(prenotice_text(notice))}</b>", s["body"]))
     payment += [
         Paragraph(_("Moyens de paiement : %(means)s") % {"means": info["payment_means"]}, s["body"]),
         Paragraph(

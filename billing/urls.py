@@ -40,3 +40,10 @@ urlpatterns += [
     path("paiement/simulateur/", online.payment_simulator_base, name="payment_simulator_base"),
     path("paiement/simulateur/<str:idop>/", online.payment_simulator, name="payment_simulator"),
 ]
+
+from .views import sepa as sepa_views  # noqa: E402
+
+urlpatterns += [
+    path("prelevements/", sepa_views.sepa_mandates, name="sepa"),
+    path("prelevements/mandats/<int:pk>/pdf/", sepa_views.sepa_mandate_pdf, name="sepa_mandate_pdf"),
+]

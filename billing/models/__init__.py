@@ -6,11 +6,17 @@ from .online import PaymentTransaction, SimulatorOperation
 from .payments import COUNTER_MEANS, Payment, PaymentAllocation, PaymentMeans
 from .quotients import FamilyQuotient, QuotientCampaignReminder
 from .sectors import SchoolSector
+from .sepa import DirectDebitBatch, DirectDebitItem, RejectReason, SepaMandate, SequenceType
 from .tariffs import ActivityBillingRule, BillingSituation, SurchargeKind, Tariff, TariffBracket, TariffMode
 from .tax import TaxCertificate, TaxCertificateRun
 
 __all__ = [
     "BilledBooking",
+    "DirectDebitBatch",
+    "DirectDebitItem",
+    "RejectReason",
+    "SepaMandate",
+    "SequenceType",
     "CreditNote",
     "CustodyMode",
     "CustodySplit",

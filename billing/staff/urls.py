@@ -34,3 +34,24 @@ urlpatterns += [
         name="tax_certificate_pdf",
     ),
 ]
+
+from . import sepa as sepa_views  # noqa: E402
+
+urlpatterns += [
+    path("prelevements/", site.admin_view(sepa_views.sepa_batches), name="sepa_batches"),
+    path("prelevements/<int:pk>/", site.admin_view(sepa_views.sepa_batch), name="sepa_batch"),
+    path(
+        "prelevements/<int:pk>/generer/",
+        site.admin_view(sepa_views.sepa_batch_generate_view),
+        name="sepa_generate",
+    ),
+    path("prelevements/<int:pk>/pain008.xml", site.admin_view(sepa_views.sepa_batch_file), name="sepa_file"),
+    path("prelevements/<int:pk>/retours/", site.admin_view(sepa_views.sepa_returns), name="sepa_returns"),
+    path(
+        "prelevements/debits/<int:pk>/rejet/",
+        site.admin_view(sepa_views.sepa_item_reject),
+        name="sepa_reject",
+    ),
+    path("prelevements/mandats/", site.admin_view(sepa_views.sepa_mandates), name="sepa_mandates"),
+    path("prelevements/mandats/<int:pk>/", site.admin_view(sepa_views.sepa_mandate), name="sepa_mandate"),
+]
