@@ -16,3 +16,11 @@ urlpatterns = [
     path("factures/<int:pk>/pdf/", invoices.invoice_pdf, name="invoice_pdf"),
     path("factures/avoirs/<int:pk>/pdf/", invoices.credit_note_pdf, name="credit_note_pdf"),
 ]
+
+# Payments on the parent side: account history and receipts (billing.views.payments).
+from .views import payments as payment_views  # noqa: E402
+
+urlpatterns += [
+    path("factures/historique/", payment_views.account_history, name="account_history"),
+    path("factures/reglements/<int:pk>/recu.pdf", payment_views.payment_receipt, name="payment_receipt"),
+]

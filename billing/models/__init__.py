@@ -3,11 +3,13 @@
 from .invoices import BilledBooking, CreditNote, Invoice, InvoiceLine, InvoiceRun, NumberCounter
 from .payments import COUNTER_MEANS, Payment, PaymentAllocation, PaymentMeans
 from .quotients import FamilyQuotient
+from .reminders import BillingReminder
 from .sectors import SchoolSector
 from .tariffs import ActivityBillingRule, BillingSituation, SurchargeKind, Tariff, TariffBracket, TariffMode
 
 __all__ = [
     "BilledBooking",
+    "BillingReminder",
     "CreditNote",
     "Invoice",
     "InvoiceLine",
