@@ -44,6 +44,13 @@ def _grid(rows, widths, *, right_from: int):
     return table
 
 
+def _recorder(payment) -> str:
+    user = payment.created_by
+    if user is None:
+        return _("Automatique")
+    return user.get_full_name() or user.email
+
+
 def _signature(s, *, day: date):
     name = getattr(settings, "PORTAIL_SIGNATORY_NAME", "")
     title = getattr(settings, "PORTAIL_SIGNATORY_TITLE", "") or _("Le régisseur")
@@ -173,7 +180,7 @@ def cashup_pdf(*, cashup) -> bytes:
                     Paragraph(escape(f"{p.family.code} — {p.family.name}"), s["cell"]),
                     p.get_means_display(),
                     Paragraph(escape(" ".join(x for x in (p.reference, p.bank) if x)), s["cell"]),
-                    Paragraph(escape(str(p.created_by or _("Automatique"))), s["cell"]),
+                    Paragraph(escape(_recorder(p)), s["cell"]),
                     euros(p.amount),
                 ]
             )
