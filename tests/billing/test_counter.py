@@ -285,3 +285,28 @@ def test_parent_downloads_the_family_receipt_but_not_another_familys(client, dup
     assert own.status_code == 200
     assert own["Content-Type"] == "application/pdf"
     assert foreign.status_code == 404
+
+
+def test_the_counter_is_reachable_from_the_family_and_the_billing_menu(client, regisseur, dupont):
+    client.force_login(regisseur)
+    counter = f"{reverse('billing_staff:payment_new')}?family={dupont['family'].pk}"
+
+    family_page = client.get(
+        reverse("admin:families_family_change", args=[dupont["family"].pk])
+    ).content.decode()
+    billing_menu = client.get(reverse("billing_staff:runs")).content.decode()
+    index = client.get(reverse("admin:index")).content.decode()
+
+    assert f'href="{counter}"' in family_page
+    assert f'href="{reverse("billing_staff:payment_new")}"' in billing_menu
+    assert "Factures échues impayées (balance âgée)" in index
+
+
+def test_form_shows_the_family_and_a_blank_form_when_nothing_is_due(client, regisseur):
+    family = FamilyFactory(name="LEROY")
+    client.force_login(regisseur)
+
+    page = client.get(reverse("billing_staff:payment_new"), {"family": family.pk}).content.decode()
+
+    assert "LEROY" in page
+    assert "Cette famille n'a aucune facture à régler" in page
