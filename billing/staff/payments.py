@@ -73,7 +73,9 @@ class CounterPaymentForm(forms.Form):
     amount = forms.CharField(
         label=_l("Montant (€)"), widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
     )
-    received_on = forms.DateField(label=_l("Reçu le"), widget=forms.DateInput(attrs={"type": "date"}))
+    received_on = forms.DateField(
+        label=_l("Reçu le"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     reference = forms.CharField(
         label=_l("Référence"),
         required=False,
@@ -255,8 +257,12 @@ class PaymentFilter(forms.Form):
     status = forms.ChoiceField(
         label=_l("État"), required=False, choices=[("", _l("Tous"))] + Payment.Status.choices
     )
-    start = forms.DateField(label=_l("Du"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_l("Au"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=_l("Du"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_l("Au"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
 
 
 def payment_list(request):
@@ -300,7 +306,9 @@ def payment_list(request):
 
 
 class RejectForm(forms.Form):
-    on = forms.DateField(label=_l("Rejeté le"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(
+        label=_l("Rejeté le"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     reason = forms.CharField(label=_l("Motif du rejet"), max_length=200)
 
 
@@ -393,8 +401,8 @@ def cashup_pdf_view(request):
 
 class ExportForm(forms.Form):
     kind = forms.ChoiceField(label=_l("Données"), choices=())
-    start = forms.DateField(label=_l("Du"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_l("Au"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_l("Du"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    end = forms.DateField(label=_l("Au"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     activity = forms.ModelChoiceField(
         label=_l("Activité"),
         queryset=Activity.objects.none(),

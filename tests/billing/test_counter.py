@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from billing.models import Payment, PaymentMeans
 from billing.services.payments import family_credit, payment_record
@@ -310,3 +311,11 @@ def test_form_shows_the_family_and_a_blank_form_when_nothing_is_due(client, regi
 
     assert "LEROY" in page
     assert "Cette famille n'a aucune facture à régler" in page
+
+
+def test_the_date_field_is_prefilled_with_today_in_the_date_inputs_format(client, regisseur, dupont):
+    client.force_login(regisseur)
+
+    page = client.get(reverse("billing_staff:payment_new"), {"family": dupont["family"].pk}).content.decode()
+
+    assert 'type="date" name="received_on" value="' + timezone.localdate().isoformat() + '"' in page
