@@ -42,7 +42,6 @@ def cashup_day(*, day: date) -> CashUp:
     payments = list(
         Payment.objects.filter(received_on=day)
         .select_related("family", "payer", "created_by")
-        .annotate(spread=models.Sum("allocations__amount"))
         .order_by("means", "number")
     )
     valid = [p for p in payments if p.status == Payment.Status.VALID]
