@@ -146,3 +146,25 @@ def test_a_reversed_period_gets_a_french_message(client, regisseur):
 
     assert response.status_code == 200
     assert "La fin de la période est avant son début." in response.content.decode()
+
+
+@pytest.mark.parametrize("kind", ["invoices", "credit_notes", "payments", "balances"])
+def test_export_queries_do_not_grow_with_the_rows(
+    client, regisseur, month, kind, django_assert_max_num_queries
+):
+    for day in range(1, 21):
+        family = FamilyFactory()
+        issued_invoice(
+            family, ChildFactory(family=family), month=10, amounts=["2.00"], activity=month["canteen"]
+        )
+        payment_record(family=family, means=PaymentMeans.CASH, amount="2.00", received_on=date(2026, 11, day))
+    client.force_login(regisseur)
+
+    with django_assert_max_num_queries(12):
+        response = client.get(
+            reverse("billing_staff:exports"),
+            {"kind": kind, "start": "2026-11-01", "end": "2026-11-30", "format": "xlsx"},
+        )
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
