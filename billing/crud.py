@@ -581,3 +581,18 @@ register(
         ),
     ],
 )
+
+# --- Relances (billing.services.reminders): read-only, written by `send_billing_reminders` only. -------------------
+
+from .models import BillingReminder  # noqa: E402
+
+register(
+    BillingReminder,
+    api_name="billing-reminders",
+    list_display=("invoice", "sent_on", "amount_due", "sent_to"),
+    list_filter=("sent_on",),
+    search_fields=("invoice__number", "invoice__family__code", "invoice__family__name", "sent_to"),
+    list_select_related=("invoice",),
+    api_select_related=("invoice",),
+    filterset_fields={"invoice": ["exact"], "sent_on": ["exact", "gte", "lte"]},
+)

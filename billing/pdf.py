@@ -274,28 +274,22 @@ def statement_pdf(*, family, invoices, today: date) -> bytes:
     buffer = io.BytesIO()
     title = _("Relevé de compte")
     doc, on_page = _document(buffer, title=title)
+    # Invoices, credit notes, payments and rejects in date order (see billing.services.counter).
+    from xml.sax.saxutils import escape
+
+    from billing.services.counter import family_account_history
+
+    history = family_account_history(family=family)
     rows = [[_("Date"), _("Pièce"), _("Débit"), _("Crédit")]]
-    debit = credit = Decimal("0.00")
-    for invoice in sorted(invoices, key=lambda i: (i.issued_on, i.number)):
+    for entry in history.entries:
         rows.append(
             [
-                invoice.issued_on.strftime("%d/%m/%Y"),
-                _("Facture %(n)s") % {"n": invoice.number},
-                euros(invoice.total),
-                "",
+                entry.day.strftime("%d/%m/%Y"),
+                Paragraph(escape(entry.label), s["cell"]),
+                euros(entry.debit) if entry.debit else "",
+                euros(entry.credit) if entry.credit else "",
             ]
         )
-        debit += invoice.total
-        for note in invoice.credit_notes.all():
-            rows.append(
-                [
-                    note.issued_on.strftime("%d/%m/%Y"),
-                    _("Avoir %(n)s") % {"n": note.number},
-                    "",
-                    euros(note.amount),
-                ]
-            )
-            credit += note.amount
     table = Table(rows, colWidths=[28 * mm, 86 * mm, 30 * mm, 30 * mm], repeatRows=1)
     table.setStyle(
         TableStyle(
@@ -328,10 +322,10 @@ def statement_pdf(*, family, invoices, today: date) -> bytes:
         Spacer(1, 4 * mm),
         _totals_table(
             [
-                [_("Total facturé"), euros(debit)],
-                [_("Avoirs"), euros(credit)],
-                [_("Règlements"), euros(Decimal("0.00"))],
-                [_("Solde restant dû"), euros(debit - credit)],
+                [_("Total facturé"), euros(history.billed)],
+                [_("Avoirs"), euros(history.credited)],
+                [_("Règlements"), euros(history.paid)],
+                [_("Solde restant dû"), euros(history.balance)],
             ]
         ),
     ]

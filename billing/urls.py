@@ -47,3 +47,11 @@ urlpatterns += [
     path("prelevements/", sepa_views.sepa_mandates, name="sepa"),
     path("prelevements/mandats/<int:pk>/pdf/", sepa_views.sepa_mandate_pdf, name="sepa_mandate_pdf"),
 ]
+
+# Payments on the parent side: account history and receipts (billing.views.payments).
+from .views import payments as payment_views  # noqa: E402
+
+urlpatterns += [
+    path("factures/historique/", payment_views.account_history, name="account_history"),
+    path("factures/reglements/<int:pk>/recu.pdf", payment_views.payment_receipt, name="payment_receipt"),
+]

@@ -59,18 +59,30 @@ def small_town(db):
     school = SchoolFactory(name="École élémentaire Jean Jaurès")
     martin = FamilyFactory(name="MARTIN Claire et Julien", commune="Bessancourt")
     martin_parent = GuardianFactory(
-        family=martin, first_name="Claire", last_name="Martin", email="claire.martin@exemple.fr",
+        family=martin,
+        first_name="Claire",
+        last_name="Martin",
+        email="claire.martin@exemple.fr",
         user=UserFactory(email="claire.martin@exemple.fr", first_name="Claire", last_name="Martin"),
     )
-    lea = ChildFactory(family=martin, first_name="Léa", last_name="Martin", birth_date=date(2017, 3, 2), school=school)
-    hugo = ChildFactory(family=martin, first_name="Hugo", last_name="Martin", birth_date=date(2020, 9, 21), school=school)
+    lea = ChildFactory(
+        family=martin, first_name="Léa", last_name="Martin", birth_date=date(2017, 3, 2), school=school
+    )
+    hugo = ChildFactory(
+        family=martin, first_name="Hugo", last_name="Martin", birth_date=date(2020, 9, 21), school=school
+    )
     ContactFactory(family=martin, first_name="Monique", last_name="Martin", relationship="Grand-mère")
     bernard = FamilyFactory(name="BERNARD Sophie", commune="Taverny", postcode="95150")
     bernard_parent = GuardianFactory(
-        family=bernard, first_name="Sophie", last_name="Bernard", email="sophie.bernard@exemple.fr",
+        family=bernard,
+        first_name="Sophie",
+        last_name="Bernard",
+        email="sophie.bernard@exemple.fr",
         user=UserFactory(email="sophie.bernard@exemple.fr", first_name="Sophie", last_name="Bernard"),
     )
-    chloe = ChildFactory(family=bernard, first_name="Chloé", last_name="Bernard", birth_date=date(2016, 11, 30), school=school)
+    chloe = ChildFactory(
+        family=bernard, first_name="Chloé", last_name="Bernard", birth_date=date(2016, 11, 30), school=school
+    )
     canteen = ActivityFactory()
     UnitFactory(activity=canteen, label="Repas classique", code="repas-classique")
     UnitFactory(activity=canteen, label="Repas végétarien", code="repas-vege")
@@ -85,7 +97,6 @@ def small_town(db):
         "chloe": chloe,
         "canteen": canteen,
     }
-
 
 
 @pytest.fixture(autouse=True)

@@ -41,4 +41,6 @@ def _restore_wagtail_tree() -> None:
         return
     root = Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
     home = root.add_child(instance=HomePage(title="Accueil", slug="home", locale=locale))
-    Site.objects.create(hostname="localhost", site_name="Portail Famille", root_page=home, is_default_site=True)
+    Site.objects.create(
+        hostname="localhost", site_name="Portail Famille", root_page=home, is_default_site=True
+    )

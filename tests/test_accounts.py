@@ -36,27 +36,37 @@ def test_email_is_unique_whatever_the_case(db):
 
 
 def test_portal_login_remembers_only_when_asked(client, small_town):
-    response = client.post("/portail/connexion/", {"username": "claire.martin@exemple.fr", "password": PASSWORD})
+    response = client.post(
+        "/portail/connexion/", {"username": "claire.martin@exemple.fr", "password": PASSWORD}
+    )
     assert response.status_code == 302
     assert client.session.get_expire_at_browser_close()
     client.logout()
-    client.post("/portail/connexion/", {"username": "claire.martin@exemple.fr", "password": PASSWORD,
-                                        "remember_me": "on"})
+    client.post(
+        "/portail/connexion/",
+        {"username": "claire.martin@exemple.fr", "password": PASSWORD, "remember_me": "on"},
+    )
     assert not client.session.get_expire_at_browser_close()
     assert client.session.get_expiry_age() == 30 * 24 * 3600
 
 
 def test_lockout_after_five_failures_with_a_french_message(client, small_town):
     for _ in range(5):
-        response = client.post("/portail/connexion/", {"username": "claire.martin@exemple.fr", "password": "mauvais"})
-    response = client.post("/portail/connexion/", {"username": "claire.martin@exemple.fr", "password": PASSWORD})
+        response = client.post(
+            "/portail/connexion/", {"username": "claire.martin@exemple.fr", "password": "mauvais"}
+        )
+    response = client.post(
+        "/portail/connexion/", {"username": "claire.martin@exemple.fr", "password": PASSWORD}
+    )
     assert response.status_code == 429
     assert "bloqué" in response.content.decode()
     assert settings.AXES_COOLOFF_TIME == 0.25  # 15 minutes
 
 
 def test_wrong_password_re_renders_the_form_in_french(client, small_town):
-    response = client.post("/portail/connexion/", {"username": "claire.martin@exemple.fr", "password": "mauvais"})
+    response = client.post(
+        "/portail/connexion/", {"username": "claire.martin@exemple.fr", "password": "mauvais"}
+    )
     assert response.status_code == 200
     page = response.content.decode()
     assert "Identifiant ou mot de passe incorrect" in page
@@ -64,7 +74,13 @@ def test_wrong_password_re_renders_the_form_in_french(client, small_town):
 
 
 def test_every_role_group_exists_with_permissions(db):
-    for name in (roles.AGENTS, roles.REGISSEURS, roles.ANIMATEURS, roles.COMMUNICATION, roles.ADMINISTRATEURS):
+    for name in (
+        roles.AGENTS,
+        roles.REGISSEURS,
+        roles.ANIMATEURS,
+        roles.COMMUNICATION,
+        roles.ADMINISTRATEURS,
+    ):
         assert Group.objects.get(name=name).permissions.exists(), name
     agents = Group.objects.get(name=roles.AGENTS)
     assert agents.permissions.filter(codename="change_family").exists()

@@ -27,7 +27,9 @@ def test_agent_creates_a_family_and_gets_a_code(client, agent):
 
 def test_invalid_postcode_is_a_400_with_a_french_field_error(client, agent):
     client.force_login(agent)
-    response = client.post("/api/v1/families/", {**FAMILY, "postcode": "7500"}, content_type="application/json")
+    response = client.post(
+        "/api/v1/families/", {**FAMILY, "postcode": "7500"}, content_type="application/json"
+    )
     assert response.status_code == 400
     assert "code postal" in response.json()["postcode"][0]
 
@@ -37,7 +39,12 @@ def test_child_with_future_birth_date_or_unknown_family_is_refused(client, agent
     future = (timezone.localdate() + timedelta(days=3)).isoformat()
     response = client.post(
         "/api/v1/children/",
-        {"family": small_town["martin"].code, "first_name": "Lou", "last_name": "Martin", "birth_date": future},
+        {
+            "family": small_town["martin"].code,
+            "first_name": "Lou",
+            "last_name": "Martin",
+            "birth_date": future,
+        },
         content_type="application/json",
     )
     assert response.status_code == 400
@@ -55,8 +62,13 @@ def test_duplicate_guardian_email_is_a_400_not_a_500(client, agent, small_town):
     client.force_login(agent)
     response = client.post(
         "/api/v1/guardians/",
-        {"family": small_town["bernard"].code, "civility": "m", "first_name": "Paul", "last_name": "Bernard",
-         "email": "CLAIRE.MARTIN@exemple.fr"},
+        {
+            "family": small_town["bernard"].code,
+            "civility": "m",
+            "first_name": "Paul",
+            "last_name": "Bernard",
+            "email": "CLAIRE.MARTIN@exemple.fr",
+        },
         content_type="application/json",
     )
     assert response.status_code == 400
@@ -75,7 +87,12 @@ def test_anonymous_is_refused(client, small_town):
 
 @pytest.mark.parametrize(
     ("role", "can_read", "can_write"),
-    [("agent", True, True), ("regisseur", True, False), ("animateur", False, False), ("communication", False, False)],
+    [
+        ("agent", True, True),
+        ("regisseur", True, False),
+        ("animateur", False, False),
+        ("communication", False, False),
+    ],
 )
 def test_family_api_by_role(request, client, small_town, role, can_read, can_write):
     client.force_login(request.getfixturevalue(role))

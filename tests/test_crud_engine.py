@@ -30,7 +30,9 @@ def test_one_declaration_builds_every_class():
 
 def test_admin_list_search_filters_and_history_appear(admin_client):
     family = FamilyFactory(name="DURAND")
-    gadget = Gadget.objects.create(family=family, label="Tablette", bought_on=date(2026, 9, 1), price=Decimal("99.90"))
+    gadget = Gadget.objects.create(
+        family=family, label="Tablette", bought_on=date(2026, 9, 1), price=Decimal("99.90")
+    )
     url = reverse("gestion:crud_app_gadget_changelist")
     response = admin_client.get(url, {"q": "Tablette"})
     assert response.status_code == 200
@@ -60,7 +62,8 @@ def test_api_crud_and_filters(admin_client):
     family = FamilyFactory()
     url = "/api/v1/gadgets/"
     created = admin_client.post(
-        url, {"family": family.code, "label": "Lampe", "bought_on": "2026-11-02", "price": "15.50"},
+        url,
+        {"family": family.code, "label": "Lampe", "bought_on": "2026-11-02", "price": "15.50"},
         content_type="application/json",
     )
     assert created.status_code == 201, created.content
@@ -69,7 +72,9 @@ def test_api_crud_and_filters(admin_client):
     assert listing.status_code == 200
     assert listing.json()["count"] == 1
     assert admin_client.get(url, {"bought_on__gte": "2026-12-01"}).json()["count"] == 0
-    bad = admin_client.post(url, {"family": "F-000000", "label": "", "bought_on": "x"}, content_type="application/json")
+    bad = admin_client.post(
+        url, {"family": "F-000000", "label": "", "bought_on": "x"}, content_type="application/json"
+    )
     assert bad.status_code == 400
     assert {"family", "label", "bought_on", "price"} <= set(bad.json())
 
@@ -100,9 +105,15 @@ class NoSearchViewSetMixin:
 
 
 def test_a_mixin_attribute_wins_over_the_generated_default():
-    crud = Crud(model=Gadget, api_name="gadgets-mixed", list_per_page=50, readonly_fields=("label",),
-                search_fields=("label",), admin_mixins=[TightListMixin],
-                viewset_mixins=[NoSearchViewSetMixin]).build()
+    crud = Crud(
+        model=Gadget,
+        api_name="gadgets-mixed",
+        list_per_page=50,
+        readonly_fields=("label",),
+        search_fields=("label",),
+        admin_mixins=[TightListMixin],
+        viewset_mixins=[NoSearchViewSetMixin],
+    ).build()
     assert crud.admin_base.list_per_page == 50
     assert crud.admin_class.list_per_page == 7
     assert crud.admin_class.readonly_fields == ("price",)
@@ -123,8 +134,11 @@ def test_a_hand_written_admin_subclasses_the_generated_base_and_is_registered():
     assert type(other_site._registry[Gadget]) is GadgetAdmin
     assert GadgetAdmin.list_display == ("label", "price")  # the generated default, inherited
     with pytest.raises(TypeError):
-        CrudRegistry().register(declare(Gadget, api_name="gadgets-bad"), site=AdminSite(name="x"),
-                                admin_class=type("Loose", (), {}))
+        CrudRegistry().register(
+            declare(Gadget, api_name="gadgets-bad"),
+            site=AdminSite(name="x"),
+            admin_class=type("Loose", (), {}),
+        )
 
 
 def test_a_declaration_is_read_only_and_not_importable_by_default():
@@ -145,39 +159,54 @@ def agent_api(client, agent):
 
 @pytest.fixture
 def requested(small_town):
-    return Enrolment.objects.create(child=small_town["lea"], activity=small_town["canteen"],
-                                    start_date=date(2026, 9, 1))
+    return Enrolment.objects.create(
+        child=small_town["lea"], activity=small_town["canteen"], start_date=date(2026, 9, 1)
+    )
 
 
 def test_agent_cannot_patch_an_enrolment_status_through_the_generic_api(agent_api, requested):
-    response = agent_api.patch(f"/api/v1/enrolments/{requested.pk}/", {"status": "acceptee"},
-                               content_type="application/json")
+    response = agent_api.patch(
+        f"/api/v1/enrolments/{requested.pk}/", {"status": "acceptee"}, content_type="application/json"
+    )
     assert response.status_code == 405
     requested.refresh_from_db()
     assert requested.status == Enrolment.Status.REQUESTED and requested.decided_by is None
 
 
 def test_agent_cannot_create_a_family_document_without_a_file(agent_api, small_town):
-    response = agent_api.post("/api/v1/family-documents/", {"family": small_town["martin"].pk, "kind": "pai"},
-                              content_type="application/json")
+    response = agent_api.post(
+        "/api/v1/family-documents/",
+        {"family": small_town["martin"].pk, "kind": "pai"},
+        content_type="application/json",
+    )
     assert response.status_code == 405
     assert not FamilyDocument.objects.exists()
 
 
 def test_agent_cannot_delete_a_change_request(agent_api, small_town):
-    cr = ChangeRequest.objects.create(family=small_town["martin"], kind=ChangeRequest.Kind.COORDINATES,
-                                      payload={"family": {"commune": "Taverny"}})
+    cr = ChangeRequest.objects.create(
+        family=small_town["martin"],
+        kind=ChangeRequest.Kind.COORDINATES,
+        payload={"family": {"commune": "Taverny"}},
+    )
     assert agent_api.delete(f"/api/v1/change-requests/{cr.pk}/").status_code == 405
     assert ChangeRequest.objects.filter(pk=cr.pk).exists()
 
 
 def test_reference_data_keeps_full_crud(agent_api):
-    created = agent_api.post("/api/v1/allergens/", {"label": "Sésame", "code": "sesame-x", "rank": 99},
-                             content_type="application/json")
+    created = agent_api.post(
+        "/api/v1/allergens/",
+        {"label": "Sésame", "code": "sesame-x", "rank": 99},
+        content_type="application/json",
+    )
     assert created.status_code == 201, created.content
     pk = created.json()["id"]
-    assert agent_api.patch(f"/api/v1/allergens/{pk}/", {"label": "Graines de sésame"},
-                           content_type="application/json").status_code == 200
+    assert (
+        agent_api.patch(
+            f"/api/v1/allergens/{pk}/", {"label": "Graines de sésame"}, content_type="application/json"
+        ).status_code
+        == 200
+    )
     assert agent_api.delete(f"/api/v1/allergens/{pk}/").status_code == 204
 
 
@@ -189,11 +218,18 @@ def test_api_sorts_only_on_listed_columns(agent_api):
     names = [r["name"] for r in agent_api.get("/api/v1/families/", {"ordering": "-name"}).json()["results"]]
     assert names == ["BBB", "AAA"]
     assert registry.get(Family).viewset_class.ordering_fields == (
-        "code", "name", "commune", "allocataire_regime", "paperless_invoices", "is_active")
+        "code",
+        "name",
+        "commune",
+        "allocataire_regime",
+        "paperless_invoices",
+        "is_active",
+    )
 
 
-def test_agent_accepts_an_enrolment_and_the_family_is_told(agent_api, agent, requested,
-                                                           django_capture_on_commit_callbacks):
+def test_agent_accepts_an_enrolment_and_the_family_is_told(
+    agent_api, agent, requested, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = agent_api.post(f"/api/v1/enrolments/{requested.pk}/accept/")
     assert response.status_code == 200, response.content
@@ -206,11 +242,16 @@ def test_agent_accepts_an_enrolment_and_the_family_is_told(agent_api, agent, req
 
 
 def test_refusing_an_enrolment_needs_a_reason(agent_api, requested):
-    missing = agent_api.post(f"/api/v1/enrolments/{requested.pk}/refuse/", {}, content_type="application/json")
+    missing = agent_api.post(
+        f"/api/v1/enrolments/{requested.pk}/refuse/", {}, content_type="application/json"
+    )
     assert missing.status_code == 400
     assert "reason" in missing.json()
-    refused = agent_api.post(f"/api/v1/enrolments/{requested.pk}/refuse/", {"reason": "Activité complète"},
-                             content_type="application/json")
+    refused = agent_api.post(
+        f"/api/v1/enrolments/{requested.pk}/refuse/",
+        {"reason": "Activité complète"},
+        content_type="application/json",
+    )
     assert refused.status_code == 200
     requested.refresh_from_db()
     assert requested.status == Enrolment.Status.REFUSED and requested.refusal_reason == "Activité complète"
@@ -239,33 +280,38 @@ def test_a_role_without_change_permission_cannot_decide(client, regisseur, reque
 
 def test_change_request_approve_and_refuse_routes(agent_api, small_town):
     martin = small_town["martin"]
-    cr = ChangeRequest.objects.create(family=martin, kind=ChangeRequest.Kind.COORDINATES,
-                                      payload={"family": {"commune": "Taverny"}})
+    cr = ChangeRequest.objects.create(
+        family=martin, kind=ChangeRequest.Kind.COORDINATES, payload={"family": {"commune": "Taverny"}}
+    )
     assert agent_api.post(f"/api/v1/change-requests/{cr.pk}/approve/").status_code == 200
     martin.refresh_from_db()
     assert martin.commune == "Taverny"
-    again = agent_api.post(f"/api/v1/change-requests/{cr.pk}/refuse/", {"reason": "Non"},
-                           content_type="application/json")
+    again = agent_api.post(
+        f"/api/v1/change-requests/{cr.pk}/refuse/", {"reason": "Non"}, content_type="application/json"
+    )
     assert again.status_code == 409
     assert again.json()["detail"] == "Cette démarche a déjà été traitée."
 
 
 def test_family_document_accept_and_reject_routes(agent_api, agent, small_town):
     doc = FamilyDocument.objects.create(family=small_town["martin"], kind="pai", file="x.pdf")
-    rejected = agent_api.post(f"/api/v1/family-documents/{doc.pk}/reject/", {"reason": "Illisible"},
-                              content_type="application/json")
+    rejected = agent_api.post(
+        f"/api/v1/family-documents/{doc.pk}/reject/", {"reason": "Illisible"}, content_type="application/json"
+    )
     assert rejected.status_code == 200
     doc.refresh_from_db()
     assert doc.status == FamilyDocument.Status.REJECTED and doc.reviewed_by == agent
-    issued = FamilyDocument.objects.create(family=small_town["martin"], kind="pai", file="y.pdf",
-                                           status=FamilyDocument.Status.ISSUED)
+    issued = FamilyDocument.objects.create(
+        family=small_town["martin"], kind="pai", file="y.pdf", status=FamilyDocument.Status.ISSUED
+    )
     assert agent_api.post(f"/api/v1/family-documents/{issued.pk}/accept/").status_code == 409
 
 
 def test_account_request_close_route(agent_api, agent):
     req = AccountRequest.objects.create(first_name="Marc", last_name="Petit", email="marc@exemple.fr")
-    response = agent_api.post(f"/api/v1/account-requests/{req.pk}/close/", {"status": "rejected"},
-                              content_type="application/json")
+    response = agent_api.post(
+        f"/api/v1/account-requests/{req.pk}/close/", {"status": "rejected"}, content_type="application/json"
+    )
     assert response.status_code == 200
     req.refresh_from_db()
     assert req.status == AccountRequest.Status.REJECTED and req.handled_by == agent
@@ -276,9 +322,15 @@ def test_openapi_documents_the_named_actions(admin_client):
     paths = admin_client.get("/api/schema/", HTTP_ACCEPT="application/json").json()["paths"]
     refuse = paths["/api/v1/enrolments/{id}/refuse/"]["post"]
     assert {"200", "400", "403", "404", "409"} <= set(refuse["responses"])
-    for route in ("enrolments/{id}/accept/", "enrolments/{id}/waitlist/", "change-requests/{id}/approve/",
-                  "change-requests/{id}/refuse/", "family-documents/{id}/accept/", "family-documents/{id}/reject/",
-                  "account-requests/{id}/close/"):
+    for route in (
+        "enrolments/{id}/accept/",
+        "enrolments/{id}/waitlist/",
+        "change-requests/{id}/approve/",
+        "change-requests/{id}/refuse/",
+        "family-documents/{id}/accept/",
+        "family-documents/{id}/reject/",
+        "account-requests/{id}/close/",
+    ):
         assert "post" in paths[f"/api/v1/{route}"]
     assert "patch" not in paths["/api/v1/enrolments/{id}/"]
 
@@ -294,8 +346,15 @@ def test_admin_refuse_action_asks_for_a_reason_then_calls_the_service(client, ag
     assert 'name="reason"' in form.content.decode()
     requested.refresh_from_db()
     assert requested.status == Enrolment.Status.REQUESTED
-    client.post(url, {"action": "refuse", "_selected_action": [requested.pk], "crud_confirm": "1",
-                      "reason": "Activité complète"})
+    client.post(
+        url,
+        {
+            "action": "refuse",
+            "_selected_action": [requested.pk],
+            "crud_confirm": "1",
+            "reason": "Activité complète",
+        },
+    )
     requested.refresh_from_db()
     assert requested.status == Enrolment.Status.REFUSED and requested.decided_by == agent
 
@@ -314,8 +373,10 @@ def test_admin_enrolment_is_read_only_and_not_deletable(client, agent, requested
 def test_assigning_a_conversation_to_me_is_kept_in_its_history(client, agent, small_town):
     conversation = Conversation.objects.create(family=small_town["martin"], subject="Cantine")
     client.force_login(agent)
-    client.post(reverse("gestion:families_conversation_changelist"),
-                {"action": "assign_to_me", "_selected_action": [conversation.pk]})
+    client.post(
+        reverse("gestion:families_conversation_changelist"),
+        {"action": "assign_to_me", "_selected_action": [conversation.pk]},
+    )
     conversation.refresh_from_db()
     assert conversation.assigned_to == agent
     last = conversation.history.first()
@@ -325,9 +386,10 @@ def test_assigning_a_conversation_to_me_is_kept_in_its_history(client, agent, sm
 def test_editing_a_document_in_the_admin_is_kept_in_its_history(client, agent, small_town):
     doc = FamilyDocument.objects.create(family=small_town["martin"], kind="pai", file="x.pdf")
     client.force_login(agent)
-    response = client.post(reverse("gestion:families_familydocument_change", args=[doc.pk]),
-                           {"kind": "pai", "title": "PAI 2026", "valid_until": "", "decision": "",
-                            "rejection_reason": ""})
+    response = client.post(
+        reverse("gestion:families_familydocument_change", args=[doc.pk]),
+        {"kind": "pai", "title": "PAI 2026", "valid_until": "", "decision": "", "rejection_reason": ""},
+    )
     assert response.status_code == 302, response.content
     assert doc.history.first().title == "PAI 2026"
     assert doc.history.first().history_user == agent
@@ -342,11 +404,14 @@ def test_a_document_about_another_familys_child_is_refused_for_every_caller(smal
 
 def test_admin_bulk_approve_of_change_requests_calls_the_service(client, agent, small_town):
     martin = small_town["martin"]
-    cr = ChangeRequest.objects.create(family=martin, kind=ChangeRequest.Kind.COORDINATES,
-                                      payload={"family": {"commune": "Taverny"}})
+    cr = ChangeRequest.objects.create(
+        family=martin, kind=ChangeRequest.Kind.COORDINATES, payload={"family": {"commune": "Taverny"}}
+    )
     client.force_login(agent)
-    client.post(reverse("gestion:families_changerequest_changelist"),
-                {"action": "approve", "_selected_action": [cr.pk]})
+    client.post(
+        reverse("gestion:families_changerequest_changelist"),
+        {"action": "approve", "_selected_action": [cr.pk]},
+    )
     cr.refresh_from_db()
     martin.refresh_from_db()
     assert cr.status == ChangeRequest.Status.APPROVED and cr.decided_by == agent

@@ -18,7 +18,9 @@ def schema():
     return SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"]
 
 
-def test_activity_add_deadline_time_is_sent_as_hh_mm_and_the_schema_says_so(client, agent, small_town, schema):
+def test_activity_add_deadline_time_is_sent_as_hh_mm_and_the_schema_says_so(
+    client, agent, small_town, schema
+):
     client.force_login(agent)
     activity = client.get(f"/api/v1/activities/{small_town['canteen'].pk}/").json()
     assert activity["add_deadline_time"] == "10:00"

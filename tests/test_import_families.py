@@ -14,7 +14,15 @@ from .factories import FamilyFactory, SchoolFactory
 
 pytestmark = pytest.mark.django_db
 
-FAMILY_HEADERS = ["code", "name", "address_line1", "postcode", "commune", "allocataire_regime", "paperless_invoices"]
+FAMILY_HEADERS = [
+    "code",
+    "name",
+    "address_line1",
+    "postcode",
+    "commune",
+    "allocataire_regime",
+    "paperless_invoices",
+]
 
 
 def family_resource():
@@ -54,7 +62,9 @@ def test_children_import_reports_unknown_family_future_birth_and_unknown_allerge
     family = FamilyFactory(code="F-000777")
     SchoolFactory(name="École Jean Jaurès")
     future = (timezone.localdate() + timedelta(days=30)).isoformat()
-    data = tablib.Dataset(headers=["family", "first_name", "last_name", "birth_date", "school", "class_level", "allergens"])
+    data = tablib.Dataset(
+        headers=["family", "first_name", "last_name", "birth_date", "school", "class_level", "allergens"]
+    )
     data.append([family.code, "Inès", "Durand", "2018-04-12", "École Jean Jaurès", "CE2", "gluten|lait"])
     data.append(["F-999999", "Tom", "Inconnu", "2019-01-01", "", "", ""])
     data.append([family.code, "Jade", "Durand", future, "", "", ""])
@@ -71,12 +81,18 @@ def test_children_import_reports_unknown_family_future_birth_and_unknown_allerge
 def test_children_import_sets_natural_keys_and_allergens():
     family = FamilyFactory(code="F-000778")
     SchoolFactory(name="École Jean Jaurès")
-    data = tablib.Dataset(headers=["family", "first_name", "last_name", "birth_date", "school", "class_level", "allergens"])
+    data = tablib.Dataset(
+        headers=["family", "first_name", "last_name", "birth_date", "school", "class_level", "allergens"]
+    )
     data.append([family.code, "Inès", "Durand", "2018-04-12", "École Jean Jaurès", "CE2", "gluten|lait"])
     result = child_resource().import_data(data, dry_run=False)
     assert not result.has_validation_errors(), [r.error_dict for r in result.invalid_rows]
     child = Child.objects.get()
-    assert child.family == family and child.school.name == "École Jean Jaurès" and child.class_level.code == "CE2"
+    assert (
+        child.family == family
+        and child.school.name == "École Jean Jaurès"
+        and child.class_level.code == "CE2"
+    )
     assert sorted(child.allergens.values_list("code", flat=True)) == ["gluten", "lait"]
 
 
@@ -94,7 +110,10 @@ def test_admin_import_preview_shows_french_errors_and_saves_nothing(admin_client
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert "n&#x27;est pas un code postal français valide" in page or "n'est pas un code postal français valide" in page
+    assert (
+        "n&#x27;est pas un code postal français valide" in page
+        or "n'est pas un code postal français valide" in page
+    )
     assert "postcode" in page
     assert Family.objects.count() == 0
 

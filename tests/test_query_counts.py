@@ -42,7 +42,9 @@ def test_big_town_is_built(big_town, db):
 
 
 @pytest.mark.parametrize("user_fixture", ["agent", "town_admin"])
-def test_family_changelist_query_budget(big_town, client, request, django_assert_max_num_queries, user_fixture):
+def test_family_changelist_query_budget(
+    big_town, client, request, django_assert_max_num_queries, user_fixture
+):
     client.force_login(request.getfixturevalue(user_fixture))
     with django_assert_max_num_queries(MAX_QUERIES):
         response = client.get("/gestion/families/family/")

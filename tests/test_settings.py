@@ -18,7 +18,11 @@ def test_production_settings_pass_check_deploy_without_warnings():
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for Playwright in the e2e tests, never in production
     proc = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "no issues" in proc.stdout
@@ -27,8 +31,9 @@ def test_production_settings_pass_check_deploy_without_warnings():
 def test_production_refuses_to_start_without_a_secret_key():
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "backoffice.settings.production", "ALLOWED_HOSTS": "x.fr"}
     env.pop("SECRET_KEY", None)
-    proc = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert proc.returncode != 0
     assert "SECRET_KEY" in proc.stderr
 

@@ -5,6 +5,7 @@ from .invoices import BilledBooking, CreditNote, Invoice, InvoiceLine, InvoiceRu
 from .online import PaymentTransaction, SimulatorOperation
 from .payments import COUNTER_MEANS, Payment, PaymentAllocation, PaymentMeans
 from .quotients import FamilyQuotient, QuotientCampaignReminder
+from .reminders import BillingReminder
 from .sectors import SchoolSector
 from .sepa import DirectDebitBatch, DirectDebitItem, RejectReason, SepaMandate, SequenceType
 from .tariffs import ActivityBillingRule, BillingSituation, SurchargeKind, Tariff, TariffBracket, TariffMode
@@ -17,6 +18,7 @@ __all__ = [
     "RejectReason",
     "SepaMandate",
     "SequenceType",
+    "BillingReminder",
     "CreditNote",
     "CustodyMode",
     "CustodySplit",

@@ -55,3 +55,18 @@ urlpatterns += [
     path("prelevements/mandats/", site.admin_view(sepa_views.sepa_mandates), name="sepa_mandates"),
     path("prelevements/mandats/<int:pk>/", site.admin_view(sepa_views.sepa_mandate), name="sepa_mandate"),
 ]
+
+# Counter payments, receipts, cash-up, accounting exports, aged balance (billing.staff.payments).
+from . import payments as counter  # noqa: E402
+
+urlpatterns += [
+    path("reglements/", site.admin_view(counter.payment_list), name="payments"),
+    path("reglements/nouveau/", site.admin_view(counter.payment_new), name="payment_new"),
+    path("reglements/<int:pk>/", site.admin_view(counter.payment_detail), name="payment"),
+    path("reglements/<int:pk>/rejeter/", site.admin_view(counter.payment_reject_view), name="payment_reject"),
+    path("reglements/<int:pk>/recu.pdf", site.admin_view(counter.payment_receipt), name="payment_receipt"),
+    path("reglements/caisse/", site.admin_view(counter.cashup), name="cashup"),
+    path("reglements/caisse.pdf", site.admin_view(counter.cashup_pdf_view), name="cashup_pdf"),
+    path("exports/", site.admin_view(counter.exports), name="exports"),
+    path("balance-agee/", site.admin_view(counter.aged_balance_view), name="aged_balance"),
+]

@@ -214,12 +214,16 @@ def test_resources_against_floor_in_one_run(benchmark, town_files, capsys):
     rows = town_files["family_rows"] + town_files["child_rows"]
     ratio = figures["resources"] / figures["floor"]
     cpu_ratio = figures["resources_cpu"] / figures["floor_cpu"]
-    benchmark.extra_info.update({
-        "resources_seconds": round(figures["resources"], 2), "floor_seconds": round(figures["floor"], 2),
-        "ratio": round(ratio, 2), "cpu_ratio": round(cpu_ratio, 2),
-        "queries_per_row": round(figures["queries"] / rows, 3),
-        "rows_per_second": round(rows / figures["resources"]),
-    })
+    benchmark.extra_info.update(
+        {
+            "resources_seconds": round(figures["resources"], 2),
+            "floor_seconds": round(figures["floor"], 2),
+            "ratio": round(ratio, 2),
+            "cpu_ratio": round(cpu_ratio, 2),
+            "queries_per_row": round(figures["queries"] / rows, 3),
+            "rows_per_second": round(rows / figures["resources"]),
+        }
+    )
     with capsys.disabled():
         print(
             f"\n[bench] ressources {figures['resources']:.1f} s ({rows / figures['resources']:,.0f} lignes/s), "

@@ -13,10 +13,14 @@ EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 
 @pytest.mark.django_db
 def test_a_renamed_executable_is_refused_even_with_a_pdf_extension(client, communication):
     client.force_login(communication)
-    response = client.post("/cms/documents/add/", {
-        "title": "Faux règlement", "collection": 1,
-        "file": SimpleUploadedFile("reglement.pdf", EXE, content_type="application/pdf"),
-    })
+    response = client.post(
+        "/cms/documents/add/",
+        {
+            "title": "Faux règlement",
+            "collection": 1,
+            "file": SimpleUploadedFile("reglement.pdf", EXE, content_type="application/pdf"),
+        },
+    )
     assert response.status_code == 200
     assert not Document.objects.filter(title="Faux règlement").exists()
     assert "ne correspond pas à un document" in response.content.decode()
@@ -25,10 +29,14 @@ def test_a_renamed_executable_is_refused_even_with_a_pdf_extension(client, commu
 @pytest.mark.django_db
 def test_a_real_pdf_is_accepted(client, communication):
     client.force_login(communication)
-    response = client.post("/cms/documents/add/", {
-        "title": "Règlement intérieur", "collection": 1,
-        "file": SimpleUploadedFile("reglement.pdf", PDF, content_type="application/pdf"),
-    })
+    response = client.post(
+        "/cms/documents/add/",
+        {
+            "title": "Règlement intérieur",
+            "collection": 1,
+            "file": SimpleUploadedFile("reglement.pdf", PDF, content_type="application/pdf"),
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:500]
     assert Document.objects.filter(title="Règlement intérieur").exists()
 

@@ -11,15 +11,29 @@ from families.models import Allergen
 
 
 def _week_form(day: str) -> dict:
-    data = nested_form_data({
-        "week_start": "2026-11-30", "restaurant": "", "note": "Semaine du goût",
-        "dishes": inline_formset([{
-            "day": day, "course": "dessert", "name": "Tarte aux pommes", "is_vegetarian_alternative": "",
-        }]),
-    })
+    data = nested_form_data(
+        {
+            "week_start": "2026-11-30",
+            "restaurant": "",
+            "note": "Semaine du goût",
+            "dishes": inline_formset(
+                [
+                    {
+                        "day": day,
+                        "course": "dessert",
+                        "name": "Tarte aux pommes",
+                        "is_vegetarian_alternative": "",
+                    }
+                ]
+            ),
+        }
+    )
     # Multiple values of one field (checkboxes) are lists, which nested_form_data would number.
     data["dishes-0-labels"] = [MenuLabel.objects.get(code="fait-maison").pk]
-    data["dishes-0-allergens"] = [Allergen.objects.get(code="gluten").pk, Allergen.objects.get(code="oeufs").pk]
+    data["dishes-0-allergens"] = [
+        Allergen.objects.get(code="gluten").pk,
+        Allergen.objects.get(code="oeufs").pk,
+    ]
     return data
 
 

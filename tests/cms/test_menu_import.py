@@ -52,10 +52,12 @@ def test_reimporting_a_week_replaces_its_dishes():
 
 @pytest.mark.django_db
 def test_bad_rows_are_named_in_french_and_nothing_is_saved():
-    bad = (GOOD.replace("moutarde", "noix de cajou")                    # line 2: unknown allergen
-           .replace("30/11/2026;;plat;Poulet", "05/12/2026;;plat;Poulet")  # line 3: a Saturday
-           .replace(";accompagnement;Riz;", ";;Riz;")                       # line 5: course missing
-           .replace(";laitage;Comté;", ";laitage;;"))                      # line 6: dish missing
+    bad = (
+        GOOD.replace("moutarde", "noix de cajou")  # line 2: unknown allergen
+        .replace("30/11/2026;;plat;Poulet", "05/12/2026;;plat;Poulet")  # line 3: a Saturday
+        .replace(";accompagnement;Riz;", ";;Riz;")  # line 5: course missing
+        .replace(";laitage;Comté;", ";laitage;;")
+    )  # line 6: dish missing
     report = menu_week_import(content=bad.encode(), filename="semaine.csv", dry_run=False)
     assert not report.ok
     assert report.errors == [
@@ -72,11 +74,18 @@ def test_bad_rows_are_named_in_french_and_nothing_is_saved():
 @pytest.mark.django_db
 def test_missing_columns_and_unknown_restaurant_are_refused():
     report = menu_week_import(content=b"date;intitule\n30/11/2026;Riz\n", filename="x.csv", dry_run=True)
-    assert report.errors == ["Colonnes manquantes : composante. Colonnes attendues : date, restaurant, composante, "
-                             "intitulé, végétarien, labels, allergènes."]
-    report = menu_week_import(content=GOOD.replace("30/11/2026;;entrée", "30/11/2026;École inconnue;entrée").encode(),
-                              filename="x.csv", dry_run=True)
-    assert report.errors == ["Ligne 2, colonne « restaurant » : restaurant ou école inconnu(e) « École inconnue »."]
+    assert report.errors == [
+        "Colonnes manquantes : composante. Colonnes attendues : date, restaurant, composante, "
+        "intitulé, végétarien, labels, allergènes."
+    ]
+    report = menu_week_import(
+        content=GOOD.replace("30/11/2026;;entrée", "30/11/2026;École inconnue;entrée").encode(),
+        filename="x.csv",
+        dry_run=True,
+    )
+    assert report.errors == [
+        "Ligne 2, colonne « restaurant » : restaurant ou école inconnu(e) « École inconnue »."
+    ]
     assert "Format de fichier" in menu_week_import(content=b"x", filename="menu.pdf", dry_run=True).errors[0]
 
 
@@ -111,7 +120,9 @@ def test_communication_imports_a_week_from_the_cms(client, communication):
     assert not MenuDish.objects.exists()
 
     content = preview.context["content"]
-    done = client.post("/cms/cantine/importer/", {"confirm": "1", "content": content, "filename": "semaine.csv"})
+    done = client.post(
+        "/cms/cantine/importer/", {"confirm": "1", "content": content, "filename": "semaine.csv"}
+    )
     assert done.status_code == 302
     assert MenuDish.objects.count() == 7
 
@@ -135,8 +146,10 @@ def test_agents_cannot_import_menus(client, agent):
 
 @pytest.mark.django_db
 def test_excel_csv_in_windows_1252_with_capitalised_headers_is_read():
-    content = GOOD.replace("date;restaurant;composante;intitulé;végétarien;labels;allergènes",
-                           "Date;Restaurant;Composante;Intitulé;Végétarien;Labels;Allergènes").encode("cp1252")
+    content = GOOD.replace(
+        "date;restaurant;composante;intitulé;végétarien;labels;allergènes",
+        "Date;Restaurant;Composante;Intitulé;Végétarien;Labels;Allergènes",
+    ).encode("cp1252")
     report = menu_week_import(content=content, filename="SEMAINE.CSV", dry_run=False)
     assert report.ok, report.errors
     assert MenuDish.objects.get(name="Crème au chocolat").allergens.count() == 2

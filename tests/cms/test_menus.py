@@ -64,7 +64,9 @@ def test_restaurant_menu_overrides_the_common_menu(client, demo_site):
 
     school = SchoolFactory(name="École maternelle Les Lilas")
     week = MenuWeek.objects.create(restaurant=school, week_start=datetime.date(2026, 11, 23))
-    MenuDish.objects.create(week=week, day=datetime.date(2026, 11, 24), course=Course.PLAT, name="Hachis parmentier")
+    MenuDish.objects.create(
+        week=week, day=datetime.date(2026, 11, 24), course=Course.PLAT, name="Hachis parmentier"
+    )
     assert "Hachis parmentier" not in client.get("/menus/").content.decode()
     html = client.get(f"/menus/?ecole={school.pk}").content.decode()
     assert "Hachis parmentier" in html
@@ -75,7 +77,9 @@ def test_restaurant_menu_overrides_the_common_menu(client, demo_site):
 def test_editing_a_menu_refreshes_the_cached_page(client, demo_site):
     assert "Soupe à l'oignon" not in client.get("/menus/").content.decode()
     week = MenuWeek.objects.get(restaurant=None, week_start=datetime.date(2026, 11, 23))
-    MenuDish.objects.create(week=week, day=datetime.date(2026, 11, 23), course=Course.ENTREE, name="Soupe à l'oignon")
+    MenuDish.objects.create(
+        week=week, day=datetime.date(2026, 11, 23), course=Course.ENTREE, name="Soupe à l'oignon"
+    )
     assert "Soupe à l&#x27;oignon" in client.get("/menus/").content.decode()
 
 
@@ -85,20 +89,33 @@ def _many_weeks(count: int, today: datetime.date) -> None:
     allergens = list(Allergen.objects.all())
     monday = current_week_start(today)
     weeks = MenuWeek.objects.bulk_create(
-        [MenuWeek(week_start=monday + D(weeks=offset)) for offset in range(-count // 2, count - count // 2)
-         if not MenuWeek.objects.filter(restaurant=None, week_start=monday + D(weeks=offset)).exists()]
+        [
+            MenuWeek(week_start=monday + D(weeks=offset))
+            for offset in range(-count // 2, count - count // 2)
+            if not MenuWeek.objects.filter(restaurant=None, week_start=monday + D(weeks=offset)).exists()
+        ]
     )
-    dishes = MenuDish.objects.bulk_create([
-        MenuDish(week=week, day=week.week_start + D(days=d), course=course, name=f"{course} {d}", sort_order=i)
-        for week in weeks for d in range(5) for i, course in enumerate(Course.values[:5])
-    ])
+    dishes = MenuDish.objects.bulk_create(
+        [
+            MenuDish(
+                week=week, day=week.week_start + D(days=d), course=course, name=f"{course} {d}", sort_order=i
+            )
+            for week in weeks
+            for d in range(5)
+            for i, course in enumerate(Course.values[:5])
+        ]
+    )
     MenuDish.labels.through.objects.bulk_create(
-        [MenuDish.labels.through(menudish_id=dish.pk, menulabel_id=labels[i % len(labels)].pk)
-         for i, dish in enumerate(dishes)]
+        [
+            MenuDish.labels.through(menudish_id=dish.pk, menulabel_id=labels[i % len(labels)].pk)
+            for i, dish in enumerate(dishes)
+        ]
     )
     MenuDish.allergens.through.objects.bulk_create(
-        [MenuDish.allergens.through(menudish_id=dish.pk, allergen_id=allergens[i % len(allergens)].pk)
-         for i, dish in enumerate(dishes)]
+        [
+            MenuDish.allergens.through(menudish_id=dish.pk, allergen_id=allergens[i % len(allergens)].pk)
+            for i, dish in enumerate(dishes)
+        ]
     )
 
 
@@ -106,7 +123,9 @@ MENU_QUERY_BUDGET = 28
 
 
 @pytest.mark.django_db
-def test_menu_page_query_count_is_constant_with_200_weeks(client, demo_site, today, django_assert_max_num_queries):
+def test_menu_page_query_count_is_constant_with_200_weeks(
+    client, demo_site, today, django_assert_max_num_queries
+):
     client.get("/menus/")  # the logo's rendition is generated once, on the first visit
     MenuWeek.objects.all().delete()
     _many_weeks(2, today)

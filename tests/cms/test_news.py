@@ -17,7 +17,9 @@ def test_news_index_paginates_and_filters_by_category(client, demo_site):
     page_two = client.get("/actualites/?page=2").content.decode()
     assert page_two.count('class="news-card') == 2
     vacances = client.get("/actualites/?categorie=vacances").content.decode()
-    assert vacances.count('class="news-card') == NewsPage.objects.filter(category__slug="vacances").count() == 2
+    assert (
+        vacances.count('class="news-card') == NewsPage.objects.filter(category__slug="vacances").count() == 2
+    )
     assert "Actualités — Vacances" in vacances
     assert client.get("/actualites/?page=99").status_code == 200
 
@@ -35,8 +37,10 @@ def test_news_item_shows_date_category_summary_and_body(client, demo_site):
 @pytest.mark.django_db
 def test_pinned_news_is_an_alert_on_home_until_its_date(client, demo_site, monkeypatch):
     html = client.get("/").content.decode()
-    assert 'class="alert"' in html and "Dossier famille : pensez à mettre à jour vos justificatifs" in html.split(
-        'class="home-grid"')[0]
+    assert (
+        'class="alert"' in html
+        and "Dossier famille : pensez à mettre à jour vos justificatifs" in html.split('class="home-grid"')[0]
+    )
     monkeypatch.setattr(timezone, "localdate", lambda *a, **k: datetime.date(2026, 12, 20))
     cache.clear()
     html = client.get("/").content.decode()
@@ -88,18 +92,25 @@ def test_sitemap_lists_public_pages(client, demo_site):
 
 def _many_news(index: NewsIndexPage, count: int, category) -> None:
     for n in range(count):
-        index.add_child(instance=NewsPage(
-            title=f"Actualité {n}", slug=f"actu-{n}", date=datetime.date(2024, 1, 1) + datetime.timedelta(days=n % 700),
-            summary="Résumé.", category=category, is_pinned=n % 100 == 0,
-        ))
+        index.add_child(
+            instance=NewsPage(
+                title=f"Actualité {n}",
+                slug=f"actu-{n}",
+                date=datetime.date(2024, 1, 1) + datetime.timedelta(days=n % 700),
+                summary="Résumé.",
+                category=category,
+                is_pinned=n % 100 == 0,
+            )
+        )
 
 
 HOME_QUERY_BUDGET = 32
 
 
 @pytest.mark.django_db
-def test_home_and_news_list_query_counts_are_constant_with_1000_news(client, demo_site,
-                                                                      django_assert_max_num_queries):
+def test_home_and_news_list_query_counts_are_constant_with_1000_news(
+    client, demo_site, django_assert_max_num_queries
+):
     client.get("/")  # image renditions are generated once, on the first visit
     client.get("/actualites/")
     cache.clear()

@@ -23,8 +23,16 @@ from cms.models import (
 
 class TestPageTree(WagtailPageTestCase):
     def test_home_holds_the_sections(self):
-        for page_type in (ServiceIndexPage, NewsIndexPage, MenuPage, DocumentLibraryPage, ProgrammeIndexPage,
-                          ContactPage, AccessibilityPage, StandardPage):
+        for page_type in (
+            ServiceIndexPage,
+            NewsIndexPage,
+            MenuPage,
+            DocumentLibraryPage,
+            ProgrammeIndexPage,
+            ContactPage,
+            AccessibilityPage,
+            StandardPage,
+        ):
             self.assertCanCreateAt(HomePage, page_type)
 
     def test_items_live_under_their_index_only(self):
@@ -48,12 +56,23 @@ class TestPageTree(WagtailPageTestCase):
         from tests.factories import StaffUserFactory
 
         self.client.force_login(StaffUserFactory(is_superuser=True))
-        index = HomePage.objects.get().add_child(instance=NewsIndexPage(title="Actualités", slug="actualites"))
-        self.assertCanCreate(index, NewsPage, nested_form_data({
-            "title": "Inscriptions périscolaires", "slug": "inscriptions", "date": "2026-11-23",
-            "summary": "Les inscriptions sont ouvertes.", "image_alt": "",
-            "body": streamfield([("text", rich_text("<p>Du 1er au 15 décembre.</p>"))]),
-        }))
+        index = HomePage.objects.get().add_child(
+            instance=NewsIndexPage(title="Actualités", slug="actualites")
+        )
+        self.assertCanCreate(
+            index,
+            NewsPage,
+            nested_form_data(
+                {
+                    "title": "Inscriptions périscolaires",
+                    "slug": "inscriptions",
+                    "date": "2026-11-23",
+                    "summary": "Les inscriptions sont ouvertes.",
+                    "image_alt": "",
+                    "body": streamfield([("text", rich_text("<p>Du 1er au 15 décembre.</p>"))]),
+                }
+            ),
+        )
 
     def test_pages_render(self):
         import datetime
@@ -67,8 +86,17 @@ class TestPageTree(WagtailPageTestCase):
         # Wagtail logs in with the first backend, which is django-axes' (it cannot load users).
         # (Editable/previewable need the editor's JavaScript-built StreamField data: see the admin tests.)
         with mock.patch("wagtail.test.utils.page_tests.AUTH_BACKEND", "backoffice.auth.EmailBackend"):
-            for model in (HomePage, ServicePage, NewsPage, MenuPage, DocumentLibraryPage, ProgrammePage,
-                          AccessibilityPage, ContactPage, StandardPage):
+            for model in (
+                HomePage,
+                ServicePage,
+                NewsPage,
+                MenuPage,
+                DocumentLibraryPage,
+                ProgrammePage,
+                AccessibilityPage,
+                ContactPage,
+                StandardPage,
+            ):
                 page = model.objects.live().first()
                 self.assertPageIsRenderable(page)
                 self.assertPageIsRenderable(page, user=editor)
@@ -98,10 +126,19 @@ def test_home_has_news_alerts_quick_links_and_login_box(client, demo_site):
     assert "Lire la suite" in html
     # The login box posts to the portal's login with its field names.
     assert 'action="/portail/connexion/"' in html
-    for snippet in ('name="username"', 'name="password"', 'name="remember_me"', "csrfmiddlewaretoken",
-                    "Nom d'utilisateur", "Mot de passe", "Se rappeler de moi",
-                    'href="/portail/mot-de-passe-oublie/"', "Mot de passe oublié ?", 'href="/portail/inscription/"',
-                    "Créer mon espace"):
+    for snippet in (
+        'name="username"',
+        'name="password"',
+        'name="remember_me"',
+        "csrfmiddlewaretoken",
+        "Nom d'utilisateur",
+        "Mot de passe",
+        "Se rappeler de moi",
+        'href="/portail/mot-de-passe-oublie/"',
+        "Mot de passe oublié ?",
+        'href="/portail/inscription/"',
+        "Créer mon espace",
+    ):
         assert snippet in html, snippet
 
 
@@ -145,8 +182,10 @@ def test_programme_shows_the_registration_window_of_its_activity(client, demo_si
     html = client.get(programme.url).content.decode()
     from django.utils.formats import date_format
 
-    expected = (f"Inscriptions du {date_format(activity.registration_opens, 'l j F Y')} "
-                f"au {date_format(activity.registration_closes, 'l j F Y')}")
+    expected = (
+        f"Inscriptions du {date_format(activity.registration_opens, 'l j F Y')} "
+        f"au {date_format(activity.registration_closes, 'l j F Y')}"
+    )
     assert expected in html
     assert "Sortie" in html
 
@@ -167,9 +206,14 @@ def test_the_home_login_box_logs_a_parent_in(client, demo_site, small_town):
     from tests.conftest import PASSWORD
 
     client.get("/")
-    response = client.post("/portail/connexion/", {
-        "username": "claire.martin@exemple.fr", "password": PASSWORD, "remember_me": "on",
-    })
+    response = client.post(
+        "/portail/connexion/",
+        {
+            "username": "claire.martin@exemple.fr",
+            "password": PASSWORD,
+            "remember_me": "on",
+        },
+    )
     assert response.status_code == 302
     html = client.get("/").content.decode()
     assert "Accéder à mon espace" in html and 'name="password"' not in html

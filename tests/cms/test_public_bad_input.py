@@ -41,10 +41,15 @@ def test_menu_import_refuses_an_implausible_year():
 def test_communication_cannot_publish_news_by_copying_it(client, communication, demo_site):
     news = NewsPage.objects.live().first()
     client.force_login(communication)
-    response = client.post(f"/cms/pages/{news.pk}/copy/", {
-        "new_title": "Copie publiée", "new_slug": "copie-publiee", "new_parent_page": news.get_parent().pk,
-        "publish_copies": "on",
-    })
+    response = client.post(
+        f"/cms/pages/{news.pk}/copy/",
+        {
+            "new_title": "Copie publiée",
+            "new_slug": "copie-publiee",
+            "new_parent_page": news.get_parent().pk,
+            "publish_copies": "on",
+        },
+    )
     assert response.status_code == 302
     assert not Page.objects.filter(slug="copie-publiee", live=True).exists()
 
@@ -52,8 +57,13 @@ def test_communication_cannot_publish_news_by_copying_it(client, communication, 
 def test_communication_may_still_copy_news_as_a_draft(client, communication, demo_site):
     news = NewsPage.objects.live().first()
     client.force_login(communication)
-    client.post(f"/cms/pages/{news.pk}/copy/", {
-        "new_title": "Copie brouillon", "new_slug": "copie-brouillon", "new_parent_page": news.get_parent().pk,
-    })
+    client.post(
+        f"/cms/pages/{news.pk}/copy/",
+        {
+            "new_title": "Copie brouillon",
+            "new_slug": "copie-brouillon",
+            "new_parent_page": news.get_parent().pk,
+        },
+    )
     copy = Page.objects.get(slug="copie-brouillon")
     assert not copy.live

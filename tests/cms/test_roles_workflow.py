@@ -14,11 +14,16 @@ from cms.models import NewsPage, ServicePage
 
 
 def _news_form(action: str, title: str = "Fermeture exceptionnelle le 11 décembre") -> dict:
-    data = nested_form_data({
-        "title": title, "slug": "fermeture-11-decembre", "date": "2026-11-23",
-        "summary": "Les accueils seront fermés le vendredi 11 décembre.", "image_alt": "",
-        "body": streamfield([("text", rich_text("<p>Merci de votre compréhension.</p>"))]),
-    })
+    data = nested_form_data(
+        {
+            "title": title,
+            "slug": "fermeture-11-decembre",
+            "date": "2026-11-23",
+            "summary": "Les accueils seront fermés le vendredi 11 décembre.",
+            "image_alt": "",
+            "body": streamfield([("text", rich_text("<p>Merci de votre compréhension.</p>"))]),
+        }
+    )
     data[action] = "1"
     return data
 
@@ -73,7 +78,8 @@ def test_a_news_item_goes_through_the_workflow(client, communication, town_admin
     client.force_login(town_admin)
     task_state = state.current_task_state
     approve = client.post(
-        reverse("wagtailadmin_pages:workflow_action", args=(news.pk, "approve", task_state.pk)), {"comment": "OK"}
+        reverse("wagtailadmin_pages:workflow_action", args=(news.pk, "approve", task_state.pk)),
+        {"comment": "OK"},
     )
     assert approve.status_code == 302 and approve["Location"] == f"/cms/pages/{news.pk}/edit/"
     news.refresh_from_db()
@@ -84,10 +90,16 @@ def test_a_news_item_goes_through_the_workflow(client, communication, town_admin
 @pytest.mark.django_db
 def test_document_of_a_disallowed_type_is_refused(client, communication):
     client.force_login(communication)
-    response = client.post("/cms/documents/add/", {
-        "title": "Programme", "collection": 1,
-        "file": SimpleUploadedFile("programme.exe", b"MZ\x90\x00", content_type="application/octet-stream"),
-    })
+    response = client.post(
+        "/cms/documents/add/",
+        {
+            "title": "Programme",
+            "collection": 1,
+            "file": SimpleUploadedFile(
+                "programme.exe", b"MZ\x90\x00", content_type="application/octet-stream"
+            ),
+        },
+    )
     assert response.status_code == 200
     assert not Document.objects.filter(title="Programme").exists()
     assert "extension" in response.content.decode().lower()
@@ -126,8 +138,12 @@ def test_communication_opens_the_editor_of_every_page(client, communication, dem
     client.force_login(communication)
     for page in Page.objects.filter(depth__gte=2):
         assert client.get(f"/cms/pages/{page.pk}/edit/").status_code == 200, page.url_path
-    for url in ("/cms/snippets/cms/menulabel/", "/cms/snippets/cms/newscategory/", "/cms/documents/",
-                "/cms/images/"):
+    for url in (
+        "/cms/snippets/cms/menulabel/",
+        "/cms/snippets/cms/newscategory/",
+        "/cms/documents/",
+        "/cms/images/",
+    ):
         assert client.get(url).status_code == 200, url
 
 
@@ -138,7 +154,9 @@ def test_a_news_approver_from_communication_publishes_by_approving(client, commu
     from tests.factories import StaffUserFactory
 
     lead = StaffUserFactory(email="responsable.communication@mairie.exemple.fr", is_staff=False)
-    lead.groups.add(Group.objects.get(name="Communication"), Group.objects.get(name="Validation des actualités"))
+    lead.groups.add(
+        Group.objects.get(name="Communication"), Group.objects.get(name="Validation des actualités")
+    )
     index = demo_site["news_index"]
     client.force_login(communication)
     client.post(f"/cms/pages/add/cms/newspage/{index.pk}/", _news_form("action-submit"))

@@ -38,7 +38,9 @@ def _missing(reason: str):
 @pytest.fixture(scope="session")
 def browser():
     if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
-        _missing(f"Chromium introuvable ({CHROMIUM}) : installez le paquet Debian « chromium » (make test le fait en root)")
+        _missing(
+            f"Chromium introuvable ({CHROMIUM}) : installez le paquet Debian « chromium » (make test le fait en root)"
+        )
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -92,8 +94,15 @@ def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
     page.evaluate(AXE_JS.read_text(encoding="utf-8") + "\n;undefined")
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     bad = [v for v in result["violations"] if v.get("impact") in impacts]
-    return [{"id": v["id"], "impact": v["impact"], "help": v["help"],
-             "nodes": [n["target"] for n in v["nodes"][:5]]} for v in bad]
+    return [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"][:5]],
+        }
+        for v in bad
+    ]
 
 
 def format_violations(violations) -> str:

@@ -55,7 +55,8 @@ def test_parent_goes_from_home_to_this_weeks_menu_and_a_news_item(page, public_s
 def test_on_a_phone_the_navigation_folds_behind_a_menu_button(phone_page, public_site):
     phone_page.goto(phone_page.base_url + "/")
     nav_link = phone_page.get_by_role("navigation", name="Navigation principale").get_by_role(
-        "link", name="Menus de la cantine")
+        "link", name="Menus de la cantine"
+    )
     expect(nav_link).to_be_hidden()
     toggle = phone_page.get_by_role("button", name="Menu")
     expect(toggle).to_have_attribute("aria-expanded", "false")

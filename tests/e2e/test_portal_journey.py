@@ -13,8 +13,10 @@ from tests.factories import ChildFactory, FamilyFactory, SchoolFactory
 
 from .conftest import axe_violations, format_violations
 
-PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
-       b"trailer<</Root 1 0 R>>\n%%EOF\n")
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 PASSWORD = "une phrase de passe solide"
 
 
@@ -25,7 +27,9 @@ def _violations(page):
 def _journey(page, tmp_path, email):
     school = SchoolFactory(name="École des Tilleuls")
     family = FamilyFactory(name="LEROY Anne", commune="Bessancourt")
-    ChildFactory(family=family, first_name="Jules", last_name="Leroy", birth_date=date(2018, 4, 9), school=school)
+    ChildFactory(
+        family=family, first_name="Jules", last_name="Leroy", birth_date=date(2018, 4, 9), school=school
+    )
     key = family_key_generate(family=family, by=None)
     base = page.base_url
 

@@ -12,8 +12,10 @@ from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, UserFa
 BACKEND = "backoffice.auth.EmailBackend"
 
 # Smallest valid files of each accepted kind, by content.
-PDF_BYTES = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
-             b"trailer<</Root 1 0 R>>\n%%EOF\n")
+PDF_BYTES = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 PNG_BYTES = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
@@ -70,11 +72,17 @@ def busy_family(db, agent):
         ChildFactory(family=family, first_name=first, birth_date=date(2015 + i, 1, 10))
     for c in range(10):
         conversation = Conversation.objects.create(family=family, subject=f"Sujet {c}", created_by=agent)
-        Message.objects.bulk_create([
-            Message(conversation=conversation, author=agent if i % 2 else parent.user, from_staff=bool(i % 2),
-                    body=f"Message {i}")
-            for i in range(20)
-        ])
+        Message.objects.bulk_create(
+            [
+                Message(
+                    conversation=conversation,
+                    author=agent if i % 2 else parent.user,
+                    from_staff=bool(i % 2),
+                    body=f"Message {i}",
+                )
+                for i in range(20)
+            ]
+        )
     return {"family": family, "parent": parent}
 
 

@@ -24,8 +24,14 @@ def _login(client, email, password) -> bool:
 
 
 def _signup(client, email="nadia.roux@exemple.fr", **extra):
-    data = {"first_name": "Nadia", "last_name": "Roux", "email": email, "password1": NEW_PASSWORD,
-            "password2": NEW_PASSWORD, **extra}
+    data = {
+        "first_name": "Nadia",
+        "last_name": "Roux",
+        "email": email,
+        "password1": NEW_PASSWORD,
+        "password2": NEW_PASSWORD,
+        **extra,
+    }
     return client.post(reverse("portal:signup"), data)
 
 
@@ -80,7 +86,9 @@ def test_activation_link_activates_once_then_key_attaches_account(client, small_
     assert _login(client, "nadia.roux@exemple.fr", NEW_PASSWORD)
     assert client.get(reverse("portal:home")).url == reverse("portal:attach")
     key = accounts.family_key_generate(family=small_town["martin"], by=None)
-    response = client.post(reverse("portal:attach"), {"key": key.lower(), "civility": "mme", "relationship": "mere"})
+    response = client.post(
+        reverse("portal:attach"), {"key": key.lower(), "civility": "mme", "relationship": "mere"}
+    )
     assert response.status_code == 302
     guardian = Guardian.objects.get(user__email="nadia.roux@exemple.fr")
     assert guardian.family == small_town["martin"]
@@ -122,11 +130,15 @@ def test_wrong_used_or_revoked_keys_get_the_same_refusal(small_town):
 @pytest.mark.django_db
 def test_key_attach_links_the_existing_guardian_with_the_same_email(small_town):
     family = small_town["martin"]
-    julien = Guardian.objects.create(family=family, civility="m", first_name="Julien", last_name="Martin",
-                                     email="julien.martin@exemple.fr")
-    user = User.objects.create_user(email="Julien.Martin@exemple.fr", password=PASSWORD, first_name="Julien",
-                                    last_name="Martin")
-    accounts.family_key_attach(user=user, key=accounts.family_key_generate(family=family, by=None), civility="m")
+    julien = Guardian.objects.create(
+        family=family, civility="m", first_name="Julien", last_name="Martin", email="julien.martin@exemple.fr"
+    )
+    user = User.objects.create_user(
+        email="Julien.Martin@exemple.fr", password=PASSWORD, first_name="Julien", last_name="Martin"
+    )
+    accounts.family_key_attach(
+        user=user, key=accounts.family_key_generate(family=family, by=None), civility="m"
+    )
     julien.refresh_from_db()
     assert julien.user == user
     assert family.guardians.count() == 2
@@ -145,8 +157,13 @@ def test_wrong_key_is_rate_limited(small_town):
 
 @pytest.mark.django_db
 def test_staff_created_account_chooses_password_from_emailed_link(client, small_town, agent):
-    guardian = Guardian.objects.create(family=small_town["bernard"], civility="m", first_name="Marc",
-                                       last_name="Bernard", email="marc.bernard@exemple.fr")
+    guardian = Guardian.objects.create(
+        family=small_town["bernard"],
+        civility="m",
+        first_name="Marc",
+        last_name="Bernard",
+        email="marc.bernard@exemple.fr",
+    )
     accounts.account_invite(guardian=guardian, by=agent, base_url="http://testserver")
     user = User.objects.get(email="marc.bernard@exemple.fr")
     assert not user.is_active and not user.has_usable_password()
@@ -164,8 +181,10 @@ def test_staff_created_account_chooses_password_from_emailed_link(client, small_
 
 @pytest.mark.django_db
 def test_login_remember_me_keeps_a_long_session(client, small_town):
-    response = client.post(reverse("portal:login"), {"username": "CLAIRE.martin@exemple.fr", "password": PASSWORD,
-                                                     "remember_me": "on"})
+    response = client.post(
+        reverse("portal:login"),
+        {"username": "CLAIRE.martin@exemple.fr", "password": PASSWORD, "remember_me": "on"},
+    )
     assert response.status_code == 302
     assert client.session.get_expiry_age() >= 29 * 24 * 3600
     client.post(reverse("portal:logout"))
@@ -177,7 +196,9 @@ def test_login_remember_me_keeps_a_long_session(client, small_town):
 def test_lockout_after_five_failures_shows_french_message(client, small_town):
     for _ in range(5):
         client.post(reverse("portal:login"), {"username": "claire.martin@exemple.fr", "password": "faux"})
-    response = client.post(reverse("portal:login"), {"username": "claire.martin@exemple.fr", "password": PASSWORD})
+    response = client.post(
+        reverse("portal:login"), {"username": "claire.martin@exemple.fr", "password": PASSWORD}
+    )
     assert "Compte temporairement bloqué" in response.content.decode()
 
 
@@ -191,8 +212,9 @@ def test_password_reset_sends_french_link_never_a_password(client, small_town):
     link = read_link(email.body, "/portail/reinitialisation/")
     response = client.get(link, follow=True)
     assert "Choisissez un nouveau mot de passe" in response.content.decode()
-    response = client.post(response.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD,
-                                                            "new_password2": NEW_PASSWORD})
+    response = client.post(
+        response.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    )
     assert response.status_code == 302
     assert _login(client, "claire.martin@exemple.fr", NEW_PASSWORD)
 
@@ -205,16 +227,19 @@ def test_password_reset_path_matches_public_site_link():
 
 @pytest.mark.django_db
 def test_change_password(martin_client):
-    response = martin_client.post(reverse("portal:password_change"), {
-        "old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    response = martin_client.post(
+        reverse("portal:password_change"),
+        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
     assert response.status_code == 302
     assert User.objects.get(email="claire.martin@exemple.fr").check_password(NEW_PASSWORD)
 
 
 @pytest.mark.django_db
 def test_change_email_needs_confirmation_from_the_new_address(martin_client, small_town):
-    response = martin_client.post(reverse("portal:email_change"), {"new_email": "claire@nouveau.fr",
-                                                                   "password": PASSWORD})
+    response = martin_client.post(
+        reverse("portal:email_change"), {"new_email": "claire@nouveau.fr", "password": PASSWORD}
+    )
     assert response.status_code == 302
     user = User.objects.get(pk=small_town["martin_parent"].user.pk)
     assert user.email == "claire.martin@exemple.fr"
@@ -230,17 +255,27 @@ def test_change_email_needs_confirmation_from_the_new_address(martin_client, sma
 
 @pytest.mark.django_db
 def test_change_email_with_wrong_password_is_refused(martin_client):
-    response = martin_client.post(reverse("portal:email_change"), {"new_email": "claire@nouveau.fr",
-                                                                   "password": "faux"})
+    response = martin_client.post(
+        reverse("portal:email_change"), {"new_email": "claire@nouveau.fr", "password": "faux"}
+    )
     assert "Mot de passe incorrect" in response.content.decode()
     assert not mail.outbox
 
 
 @pytest.mark.django_db
 def test_account_request_is_stored_for_staff(client):
-    response = client.post(reverse("portal:account_request"), {
-        "first_name": "Inès", "last_name": "Garcia", "email": "ines@exemple.fr", "phone": "06 11 22 33 44",
-        "postcode": "95550", "commune": "Bessancourt", "children": "Lina, 3 ans"})
+    response = client.post(
+        reverse("portal:account_request"),
+        {
+            "first_name": "Inès",
+            "last_name": "Garcia",
+            "email": "ines@exemple.fr",
+            "phone": "06 11 22 33 44",
+            "postcode": "95550",
+            "commune": "Bessancourt",
+            "children": "Lina, 3 ans",
+        },
+    )
     assert response.status_code == 200
     request = AccountRequest.objects.get()
     assert request.status == AccountRequest.Status.PENDING

@@ -28,23 +28,34 @@ def _coordinates_post(family, guardian, **changes):
 def test_address_change_becomes_a_pending_demarche(martin_client, small_town):
     family, guardian = small_town["martin"], small_town["martin_parent"]
     old_address = family.address_line1
-    response = martin_client.post(reverse("portal:coordinates"), _coordinates_post(
-        family, guardian, address_line1="12 rue des Lilas", **{f"g{guardian.pk}_phone_mobile": "07 01 02 03 04"}))
+    response = martin_client.post(
+        reverse("portal:coordinates"),
+        _coordinates_post(
+            family,
+            guardian,
+            address_line1="12 rue des Lilas",
+            **{f"g{guardian.pk}_phone_mobile": "07 01 02 03 04"},
+        ),
+    )
     assert response.status_code == 302
     family.refresh_from_db()
     assert family.address_line1 == old_address
     cr = ChangeRequest.objects.get(family=family)
     assert cr.status == ChangeRequest.Status.PENDING
-    assert cr.payload == {"family": {"address_line1": "12 rue des Lilas"},
-                          "guardians": {str(guardian.pk): {"phone_mobile": "07 01 02 03 04"}}}
+    assert cr.payload == {
+        "family": {"address_line1": "12 rue des Lilas"},
+        "guardians": {str(guardian.pk): {"phone_mobile": "07 01 02 03 04"}},
+    }
     assert "en attente" in martin_client.get(reverse("portal:dossier")).content.decode()
 
 
 @pytest.mark.django_db
 def test_invalid_coordinates_re_render_with_french_errors_and_typed_values(martin_client, small_town):
     family, guardian = small_town["martin"], small_town["martin_parent"]
-    response = martin_client.post(reverse("portal:coordinates"), _coordinates_post(
-        family, guardian, postcode="ABCDE", address_line1="12 rue des Lilas"))
+    response = martin_client.post(
+        reverse("portal:coordinates"),
+        _coordinates_post(family, guardian, postcode="ABCDE", address_line1="12 rue des Lilas"),
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert "code postal français valide" in body
@@ -56,8 +67,12 @@ def test_invalid_coordinates_re_render_with_french_errors_and_typed_values(marti
 def test_approval_applies_the_change_and_keeps_history(small_town, agent):
     family, guardian = small_town["martin"], small_town["martin_parent"]
     old = family.address_line1
-    [cr] = coordinates_submit(family=family, family_data={"address_line1": "12 rue des Lilas"},
-                              guardians_data={guardian.pk: {"employer": "Mairie"}}, by=guardian.user)
+    [cr] = coordinates_submit(
+        family=family,
+        family_data={"address_line1": "12 rue des Lilas"},
+        guardians_data={guardian.pk: {"employer": "Mairie"}},
+        by=guardian.user,
+    )
     mail.outbox.clear()
     change_request_approve(request=cr, by=agent)
     family.refresh_from_db()
@@ -75,8 +90,9 @@ def test_approval_applies_the_change_and_keeps_history(small_town, agent):
 @pytest.mark.django_db
 def test_refusal_needs_a_reason_and_changes_nothing(small_town, agent):
     family, guardian = small_town["martin"], small_town["martin_parent"]
-    [cr] = coordinates_submit(family=family, family_data={"commune": "Taverny"}, guardians_data={},
-                              by=guardian.user)
+    [cr] = coordinates_submit(
+        family=family, family_data={"commune": "Taverny"}, guardians_data={}, by=guardian.user
+    )
     with pytest.raises(ValidationError):
         change_request_refuse(request=cr, by=agent, reason="  ")
     change_request_refuse(request=cr, by=agent, reason="Justificatif de domicile manquant")
@@ -91,8 +107,12 @@ def test_refusal_needs_a_reason_and_changes_nothing(small_town, agent):
 def test_town_setting_lets_phones_apply_immediately(small_town, settings):
     settings.PORTAIL_IMMEDIATE_FIELDS = ["phones"]
     family, guardian = small_town["martin"], small_town["martin_parent"]
-    created = coordinates_submit(family=family, family_data={"commune": "Méry-sur-Oise"},
-                                 guardians_data={guardian.pk: {"phone_mobile": "07 01 02 03 04"}}, by=guardian.user)
+    created = coordinates_submit(
+        family=family,
+        family_data={"commune": "Méry-sur-Oise"},
+        guardians_data={guardian.pk: {"phone_mobile": "07 01 02 03 04"}},
+        by=guardian.user,
+    )
     assert [cr.status for cr in created] == [ChangeRequest.Status.APPLIED, ChangeRequest.Status.PENDING]
     guardian.refresh_from_db()
     family.refresh_from_db()
@@ -103,15 +123,26 @@ def test_town_setting_lets_phones_apply_immediately(small_town, settings):
 @pytest.mark.django_db
 def test_guardian_of_another_family_cannot_be_changed(small_town):
     with pytest.raises(ValidationError):
-        coordinates_submit(family=small_town["martin"], family_data={},
-                           guardians_data={small_town["bernard_parent"].pk: {"employer": "X"}}, by=None)
+        coordinates_submit(
+            family=small_town["martin"],
+            family_data={},
+            guardians_data={small_town["bernard_parent"].pk: {"employer": "X"}},
+            by=None,
+        )
 
 
 @pytest.mark.django_db
 def test_new_child_is_a_demarche_added_on_approval(martin_client, small_town, agent):
-    response = martin_client.post(reverse("portal:child_add"), {
-        "first_name": "Zoé", "last_name": "Martin", "sex": "f", "birth_date": "2023-04-02",
-        "school": small_town["school"].pk})
+    response = martin_client.post(
+        reverse("portal:child_add"),
+        {
+            "first_name": "Zoé",
+            "last_name": "Martin",
+            "sex": "f",
+            "birth_date": "2023-04-02",
+            "school": small_town["school"].pk,
+        },
+    )
     assert response.status_code == 302
     cr = ChangeRequest.objects.get(kind=ChangeRequest.Kind.NEW_CHILD)
     assert not Child.objects.filter(first_name="Zoé").exists()
@@ -122,9 +153,16 @@ def test_new_child_is_a_demarche_added_on_approval(martin_client, small_town, ag
 
 @pytest.mark.django_db
 def test_new_child_request_service_accepts_model_instances(small_town):
-    cr = child_add_request(family=small_town["martin"], data={
-        "first_name": "Noé", "last_name": "Martin", "birth_date": date(2022, 1, 1), "school": small_town["school"]},
-        by=None)
+    cr = child_add_request(
+        family=small_town["martin"],
+        data={
+            "first_name": "Noé",
+            "last_name": "Martin",
+            "birth_date": date(2022, 1, 1),
+            "school": small_town["school"],
+        },
+        by=None,
+    )
     assert cr.payload["school"] == small_town["school"].pk and cr.payload["birth_date"] == "2022-01-01"
 
 

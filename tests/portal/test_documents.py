@@ -14,8 +14,14 @@ from .conftest import PDF_BYTES, exe_file, pdf_file, png_file
 
 @pytest.mark.django_db
 def test_parent_uploads_a_pdf_stored_privately_under_a_random_name(martin_client, small_town):
-    response = martin_client.post(reverse("portal:documents"), {
-        "kind": "attestation_caf", "valid_until": "2027-01-31", "file": pdf_file("../../etc/Attestation CAF.pdf")})
+    response = martin_client.post(
+        reverse("portal:documents"),
+        {
+            "kind": "attestation_caf",
+            "valid_until": "2027-01-31",
+            "file": pdf_file("../../etc/Attestation CAF.pdf"),
+        },
+    )
     assert response.status_code == 302
     document = FamilyDocument.objects.get()
     assert document.status == FamilyDocument.Status.PENDING
@@ -47,15 +53,22 @@ def test_file_over_10_mb_is_refused(small_town, settings):
 
 @pytest.mark.django_db
 def test_png_photo_is_accepted(small_town):
-    document = document_upload(family=small_town["martin"], kind="carnet_vaccination", file=png_file(), by=None,
-                               child=small_town["lea"])
+    document = document_upload(
+        family=small_town["martin"],
+        kind="carnet_vaccination",
+        file=png_file(),
+        by=None,
+        child=small_town["lea"],
+    )
     assert document.content_type == "image/png"
 
 
 @pytest.mark.django_db
 def test_child_of_another_family_is_refused(small_town):
     with pytest.raises(ValidationError):
-        document_upload(family=small_town["martin"], kind="pai", file=pdf_file(), by=None, child=small_town["chloe"])
+        document_upload(
+            family=small_town["martin"], kind="pai", file=pdf_file(), by=None, child=small_town["chloe"]
+        )
 
 
 @pytest.mark.django_db
@@ -75,8 +88,13 @@ def test_staff_accept_or_reject_with_reason_and_parent_sees_status(martin_client
 
 @pytest.mark.django_db
 def test_town_issued_documents_appear_in_mes_documents(martin_client, small_town, agent):
-    document_issue(family=small_town["martin"], kind="facture", title="Facture d'octobre 2026", content=PDF_BYTES,
-                   by=agent)
+    document_issue(
+        family=small_town["martin"],
+        kind="facture",
+        title="Facture d'octobre 2026",
+        content=PDF_BYTES,
+        by=agent,
+    )
     assert "Facture d&#x27;octobre 2026" in martin_client.get(reverse("portal:documents")).content.decode()
 
 
@@ -93,8 +111,10 @@ def test_staff_open_documents_through_the_backoffice(agent_client, small_town):
     document = document_upload(family=small_town["martin"], kind="pai", file=pdf_file(), by=None)
     response = agent_client.get(reverse("admin:families_familydocument_file", args=[document.pk]))
     assert response.status_code == 200
-    response = agent_client.post(reverse("admin:families_familydocument_change", args=[document.pk]), {
-        "kind": "pai", "title": "", "valid_until": "", "decision": "reject", "rejection_reason": "Périmé"})
+    response = agent_client.post(
+        reverse("admin:families_familydocument_change", args=[document.pk]),
+        {"kind": "pai", "title": "", "valid_until": "", "decision": "reject", "rejection_reason": "Périmé"},
+    )
     assert response.status_code == 302
     document.refresh_from_db()
     assert document.status == FamilyDocument.Status.REJECTED
@@ -109,7 +129,9 @@ def test_parent_withdraws_a_pending_document(martin_client, small_town):
 
 @pytest.mark.django_db
 def test_heic_photo_from_a_phone_is_accepted(small_town):
-    heic = SimpleUploadedFile("IMG_0001.HEIC", b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64)
+    heic = SimpleUploadedFile(
+        "IMG_0001.HEIC", b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64
+    )
     document = document_upload(family=small_town["martin"], kind="certificat_medical", file=heic, by=None)
     assert document.content_type == "image/heic" and document.file.name.endswith(".heic")
 
@@ -120,6 +142,14 @@ def test_document_expiring_soon_is_on_mon_accueil(martin_client, small_town):
 
     from django.utils import timezone
 
-    document_upload(family=small_town["martin"], kind="assurance", file=pdf_file(), by=None,
-                    valid_until=timezone.localdate() + timedelta(days=10))
-    assert "Attestation d&#x27;assurance : expire le" in martin_client.get(reverse("portal:home")).content.decode()
+    document_upload(
+        family=small_town["martin"],
+        kind="assurance",
+        file=pdf_file(),
+        by=None,
+        valid_until=timezone.localdate() + timedelta(days=10),
+    )
+    assert (
+        "Attestation d&#x27;assurance : expire le"
+        in martin_client.get(reverse("portal:home")).content.decode()
+    )

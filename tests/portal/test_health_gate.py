@@ -43,18 +43,35 @@ def test_parent_completes_and_confirms_the_fiche_sanitaire(martin_client, small_
     home = martin_client.get(reverse("portal:home")).content.decode()
     assert "Fiche sanitaire de Léa à compléter" in home
     data = {
-        "diet": "vegetarien", "allergens": [], "allergies_other": "Kiwi", "has_pai": "on", "pai_details": "",
-        "health_notes": "", "doctor_name": "", "doctor_phone": "", "image_rights": "on",
-        "vaccins-TOTAL_FORMS": "1", "vaccins-INITIAL_FORMS": "0", "vaccins-MIN_NUM_FORMS": "0",
-        "vaccins-MAX_NUM_FORMS": "30", "vaccins-0-vaccine": "dtp", "vaccins-0-date": "2018-07-01",
+        "diet": "vegetarien",
+        "allergens": [],
+        "allergies_other": "Kiwi",
+        "has_pai": "on",
+        "pai_details": "",
+        "health_notes": "",
+        "doctor_name": "",
+        "doctor_phone": "",
+        "image_rights": "on",
+        "vaccins-TOTAL_FORMS": "1",
+        "vaccins-INITIAL_FORMS": "0",
+        "vaccins-MIN_NUM_FORMS": "0",
+        "vaccins-MAX_NUM_FORMS": "30",
+        "vaccins-0-vaccine": "dtp",
+        "vaccins-0-date": "2018-07-01",
     }
     response = martin_client.post(url, data)
     body = response.content.decode()
     assert response.status_code == 200
     assert "Précisez le PAI" in body and "Cochez cette case" in body and "médecin traitant" in body
     assert "Kiwi" in body  # nothing typed is lost
-    data.update({"pai_details": "Allergie au kiwi, trousse d'urgence", "doctor_name": "Dr Lefèvre",
-                 "doctor_phone": "01 30 40 50 60", "confirm": "on"})
+    data.update(
+        {
+            "pai_details": "Allergie au kiwi, trousse d'urgence",
+            "doctor_name": "Dr Lefèvre",
+            "doctor_phone": "01 30 40 50 60",
+            "confirm": "on",
+        }
+    )
     response = martin_client.post(url, data)
     assert response.status_code == 302
     lea.refresh_from_db()

@@ -12,11 +12,22 @@ from families.services.messaging import conversation_start
 from .conftest import pdf_file
 
 # Pages anyone may open (accounts); token URLs are protected by their signed token, not by the family.
-PUBLIC = {"login", "logout", "signup", "activate", "activation_resend", "account_request", "password_reset",
-          "password_reset_done", "password_reset_confirm", "password_reset_complete", "email_change_confirm",
-          "guichet_leave",
-          # The secret token is the credential of a family's iCal feed (calendar apps cannot log in).
-          "calendar_feed"}
+PUBLIC = {
+    "login",
+    "logout",
+    "signup",
+    "activate",
+    "activation_resend",
+    "account_request",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "email_change_confirm",
+    "guichet_leave",
+    # The secret token is the credential of a family's iCal feed (calendar apps cannot log in).
+    "calendar_feed",
+}
 # Logged in, but before any family: the clé famille page, and account settings of the user's own account.
 NO_FAMILY = {"attach", "email_change", "password_change"}
 
@@ -28,11 +39,13 @@ def _patterns() -> list[URLPattern]:
 @pytest.fixture
 def bernard_objects(small_town, agent):
     bernard = small_town["bernard"]
-    contact = Contact.objects.create(family=bernard, first_name="Paul", last_name="Bernard", relationship="Oncle",
-                                     phone="06 00 00 00 01")
+    contact = Contact.objects.create(
+        family=bernard, first_name="Paul", last_name="Bernard", relationship="Oncle", phone="06 00 00 00 01"
+    )
     document = document_upload(family=bernard, kind="pai", file=pdf_file(), by=None)
-    conversation = conversation_start(family=bernard, subject="Privé", body="Confidentiel", by=agent,
-                                      from_staff=True, attachment=pdf_file())
+    conversation = conversation_start(
+        family=bernard, subject="Privé", body="Confidentiel", by=agent, from_staff=True, attachment=pdf_file()
+    )
     from datetime import date
 
     from django.core.files.base import ContentFile
@@ -40,8 +53,12 @@ def bernard_objects(small_town, agent):
     from families.models import Absence
 
     absence = Absence(
-        child=small_town["chloe"], start_date=date(2026, 12, 7), end_date=date(2026, 12, 7),
-        reason=Absence.Reason.choices[0][0], status=Absence.Status.PENDING, comment="Confidentiel",
+        child=small_town["chloe"],
+        start_date=date(2026, 12, 7),
+        end_date=date(2026, 12, 7),
+        reason=Absence.Reason.choices[0][0],
+        status=Absence.Status.PENDING,
+        comment="Confidentiel",
     )
     absence.certificate.save("certificat.pdf", ContentFile(pdf_file().read()), save=False)
     absence.save()
@@ -52,7 +69,9 @@ def bernard_objects(small_town, agent):
         "document_id": document.pk,
         "conversation_id": conversation.pk,
         "message_id": conversation.messages.get().pk,
-        "activity_id": small_town["canteen"].pk,  # with Chloé's child_id: the enrolment form of another family
+        "activity_id": small_town[
+            "canteen"
+        ].pk,  # with Chloé's child_id: the enrolment form of another family
     }
 
 
@@ -64,15 +83,24 @@ def test_every_portal_url_with_another_familys_ids_is_404(martin_client, bernard
         if not params or pattern.name in PUBLIC:
             continue
         missing = [p for p in params if p not in bernard_objects]
-        assert not missing, f"{pattern.name}: ajoutez un objet d'une autre famille pour {missing} dans ce test"
+        assert not missing, (
+            f"{pattern.name}: ajoutez un objet d'une autre famille pour {missing} dans ce test"
+        )
         url = reverse(f"portal:{pattern.name}", kwargs={p: bernard_objects[p] for p in params})
         for method in ("get", "post"):
             response = getattr(martin_client, method)(url)
             assert response.status_code in (404, 405), f"{method.upper()} {url} → {response.status_code}"
             assert b"Confidentiel" not in response.content
         checked.append(pattern.name)
-    assert {"child_health", "contact_edit", "contact_delete", "document_download", "document_delete",
-            "conversation", "attachment"} <= set(checked)
+    assert {
+        "child_health",
+        "contact_edit",
+        "contact_delete",
+        "document_download",
+        "document_delete",
+        "conversation",
+        "attachment",
+    } <= set(checked)
 
 
 @pytest.mark.django_db

@@ -19,9 +19,23 @@ from .conftest import BACKEND, pdf_file
 # and reads its agenda (coming and past bookings) in one query; Mon compte reads the account's guardian (rappels)
 # and the calendar address (abonnement iCal): one query each.
 MAX_QUERIES = {
-    "home": 13, "dossier": 13, "coordinates": 8, "demarches": 11, "contacts": 9, "contact_add": 9,
-    "documents": 9, "attestations": 7, "messages": 8, "conversation_new": 7, "account": 9, "family_sheet": 12,
-    "child_health": 11, "contact_edit": 11, "conversation": 10, "absences": 10, "child_agenda": 10,
+    "home": 13,
+    "dossier": 13,
+    "coordinates": 8,
+    "demarches": 11,
+    "contacts": 9,
+    "contact_add": 9,
+    "documents": 9,
+    "attestations": 7,
+    "messages": 8,
+    "conversation_new": 7,
+    "account": 9,
+    "family_sheet": 12,
+    "child_health": 11,
+    "contact_edit": 11,
+    "conversation": 10,
+    "absences": 10,
+    "child_agenda": 10,
 }
 
 
@@ -31,27 +45,53 @@ def _populate(family, parent, agent, *, children: int, conversations: int, messa
     for i in range(children):
         child = ChildFactory(family=family, first_name=f"Enfant{i}", birth_date=date(2015 + i, 1, 10))
         for activity in (canteen, garderie):
-            Enrolment.objects.create(child=child, activity=activity, status=Enrolment.Status.ACCEPTED,
-                                     start_date=date(2026, 9, 1))
+            Enrolment.objects.create(
+                child=child, activity=activity, status=Enrolment.Status.ACCEPTED, start_date=date(2026, 9, 1)
+            )
     for i in range(children):
-        Contact.objects.create(family=family, first_name=f"Contact{i}", last_name="X", relationship="Tante",
-                               phone="06 00 00 00 01").children.set(family.children.all())
+        Contact.objects.create(
+            family=family,
+            first_name=f"Contact{i}",
+            last_name="X",
+            relationship="Tante",
+            phone="06 00 00 00 01",
+        ).children.set(family.children.all())
     for i in range(children):
         document_upload(family=family, kind="pai", file=pdf_file(), by=None, child=family.children.all()[i])
     guardian_id = str(parent.pk)
     for i in range(children):
-        ChangeRequest.objects.create(family=family, kind=ChangeRequest.Kind.COORDINATES,
-                                     payload={"family": {"commune": f"Ville {i}"},
-                                              "guardians": {guardian_id: {"employer": f"Employeur {i}"}}})
-        ChangeRequest.objects.create(family=family, kind=ChangeRequest.Kind.NEW_CHILD, payload={
-            "first_name": f"Bébé{i}", "last_name": "X", "birth_date": "2025-01-01",
-            "school": family.children.first().school_id, "class_level": None})
+        ChangeRequest.objects.create(
+            family=family,
+            kind=ChangeRequest.Kind.COORDINATES,
+            payload={
+                "family": {"commune": f"Ville {i}"},
+                "guardians": {guardian_id: {"employer": f"Employeur {i}"}},
+            },
+        )
+        ChangeRequest.objects.create(
+            family=family,
+            kind=ChangeRequest.Kind.NEW_CHILD,
+            payload={
+                "first_name": f"Bébé{i}",
+                "last_name": "X",
+                "birth_date": "2025-01-01",
+                "school": family.children.first().school_id,
+                "class_level": None,
+            },
+        )
     for c in range(conversations):
         conversation = Conversation.objects.create(family=family, subject=f"Sujet {c}", created_by=agent)
-        Message.objects.bulk_create([
-            Message(conversation=conversation, author=agent if i % 2 else parent.user, from_staff=bool(i % 2),
-                    body=f"Message {i}") for i in range(messages)
-        ])
+        Message.objects.bulk_create(
+            [
+                Message(
+                    conversation=conversation,
+                    author=agent if i % 2 else parent.user,
+                    from_staff=bool(i % 2),
+                    body=f"Message {i}",
+                )
+                for i in range(messages)
+            ]
+        )
 
 
 def _family(name, agent, **sizes):
@@ -65,8 +105,11 @@ def _urls(family):
     child = family.children.order_by("pk").first()
     contact = family.contacts.order_by("pk").first()
     conversation = family.conversations.order_by("pk").first()
-    urls = {name: reverse(f"portal:{name}") for name in MAX_QUERIES
-            if name not in ("child_health", "contact_edit", "conversation", "child_agenda")}
+    urls = {
+        name: reverse(f"portal:{name}")
+        for name in MAX_QUERIES
+        if name not in ("child_health", "contact_edit", "conversation", "child_agenda")
+    }
     urls["child_health"] = reverse("portal:child_health", args=[child.pk])
     urls["contact_edit"] = reverse("portal:contact_edit", args=[contact.pk])
     urls["conversation"] = reverse("portal:conversation", args=[conversation.pk])
