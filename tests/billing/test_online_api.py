@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from billing.models import PaymentMeans, PaymentTransaction
@@ -114,10 +114,7 @@ def test_the_family_lists_its_payments_with_their_invoices(api, dupont, regisseu
     response = api.get("/api/v1/family/payments/")
 
     assert response.status_code == 200
-    try:
-        receipt = "http://testserver" + reverse("billing:payment_receipt", kwargs={"pk": cheque.pk})
-    except NoReverseMatch:  # the counter's receipt view lands in another branch
-        receipt = None
+    receipt = "http://testserver" + reverse("billing:payment_receipt", kwargs={"pk": cheque.pk})
     assert response.json() == [
         {
             "id": cheque.pk,
