@@ -106,6 +106,11 @@ class SepaMandate(models.Model):
         return short_iban(self.iban)
 
     @property
+    def awaiting_signature(self) -> bool:
+        """Requested by the family: to print, sign and hand in before the service validates it."""
+        return self.status == self.Status.REQUESTED
+
+    @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
 
@@ -219,6 +224,10 @@ class DirectDebitItem(models.Model):
                 fields=["invoice"], condition=Q(status="debited"), name="debit_item_one_live_per_invoice"
             ),
         ]
+
+    @property
+    def is_debited(self) -> bool:
+        return self.status == self.Status.DEBITED
 
     def __str__(self):
         return f"{self.end_to_end_id} ({self.get_sequence_display()})"
