@@ -130,3 +130,23 @@ def test_demo_history_leaves_one_family_with_a_credit_and_is_idempotent(demo_aut
     credit = family_credit(family=demo_autumn["bernard"])
     assert Decimal("10.00") <= credit <= Decimal("20.00")
     assert family_credit(family=demo_autumn["martin"]) == Decimal("0.00")
+
+
+def test_demo_parent_statement_counts_the_payments_in_the_balance(demo_autumn, tmp_path):
+    import subprocess
+
+    from billing.money import euros
+    from billing.pdf import statement_pdf
+
+    seed_billing_history(today=TODAY)
+    dubois = demo_autumn["martin"]
+    invoices = list(family_invoices(family=dubois))
+    paid = sum(i.paid for i in invoices)
+    due = sum(i.total for i in invoices) - paid
+    assert paid > 0 and due > 0
+
+    path = tmp_path / "releve.pdf"
+    path.write_bytes(statement_pdf(family=dubois, invoices=invoices, today=TODAY))
+    text = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    assert euros(paid) in text
+    assert euros(due) in text
