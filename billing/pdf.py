@@ -6,6 +6,8 @@ import io
 from collections import OrderedDict
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -69,13 +71,19 @@ def _styles():
     }
 
 
-def _logo_path() -> str | None:
+def _logo_path(identity: dict) -> str | None:
+    """The town's logo as the communication staff set it (a file under MEDIA_ROOT), else the portal's icon."""
+    url = unquote(identity.get("logo_url") or "")
+    if url.startswith(settings.MEDIA_URL):
+        path = Path(settings.MEDIA_ROOT) / url[len(settings.MEDIA_URL) :]
+        if path.is_file():
+            return str(path)
     return finders.find("apple-touch-icon.png")
 
 
 def _document(buffer, *, title: str):
     identity = town_context()
-    logo = _logo_path()
+    logo = _logo_path(identity)
     info = regie()
 
     def on_page(canvas, doc):
@@ -84,7 +92,9 @@ def _document(buffer, *, title: str):
         canvas.rect(0, A4[1] - 24 * mm, A4[0], 24 * mm, fill=1, stroke=0)
         x = 18 * mm
         if logo:
-            canvas.drawImage(logo, x, A4[1] - 20 * mm, 16 * mm, 16 * mm, mask="auto")
+            canvas.drawImage(
+                logo, x, A4[1] - 20 * mm, 16 * mm, 16 * mm, mask="auto", preserveAspectRatio=True, anchor="c"
+            )
             x += 20 * mm
         canvas.setFillColor(colors.white)
         canvas.setFont("Helvetica-Bold", 13)
