@@ -89,8 +89,11 @@ def demo_autumn(small_town):
 TODAY = date(2026, 12, 2)
 
 
-def test_demo_history_issues_the_past_months_and_leaves_the_current_one_to_the_regisseur(demo_autumn):
-    counts = seed_billing_history(today=TODAY)
+def test_demo_history_issues_the_past_months_and_leaves_the_current_one_to_the_regisseur(
+    demo_autumn, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        counts = seed_billing_history(today=TODAY)
 
     runs = InvoiceRun.objects.order_by("period")
     assert [run.period for run in runs] == [date(2026, 9, 1), date(2026, 10, 1), date(2026, 11, 1)]
