@@ -2,13 +2,34 @@
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+import random
+from datetime import date, timedelta
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from billing.models import SchoolSector, SurchargeKind, Tariff, TariffBracket, TariffMode
-from families.models import ActivityKind, School, Unit
+from backoffice import roles
+from billing.models import (
+    FamilyQuotient,
+    Invoice,
+    InvoiceRun,
+    PaymentMeans,
+    SchoolSector,
+    SurchargeKind,
+    Tariff,
+    TariffBracket,
+    TariffMode,
+)
+from billing.services.invoicing import (
+    invoice_run_create,
+    invoice_run_issue,
+    invoice_run_prepare,
+    invoice_totals,
+    month_bounds,
+)
+from billing.services.payments import invoice_due, payment_record
+from families.models import Activity, ActivityKind, Booking, Family, School, Unit
 
 D = Decimal
 QF_BOUNDS = [
@@ -106,11 +127,19 @@ def seed_billing_demo(*, today: date) -> None:
 
 
 def seed_demo(ctx) -> None:
-    """`manage.py seed_demo` hook: the demo town's tariffs and carte scolaire (after the families app's catalogue)."""
+    """`manage.py seed_demo` hook: the demo town's tariffs and carte scolaire (after the families app's catalogue),
+    then its billing history (QFs, the past months invoiced and partly paid)."""
     seed_billing_demo(today=ctx.today)
-    seed_tax_demo(today=ctx.today)
     seed_custody_demo(today=ctx.today)
     seed_sepa_demo(today=ctx.today)
+    ctx.stdout.write("  Facturation des mois passés (quotients, factures, règlements)…")
+    history = seed_billing_history(today=ctx.today)
+    if history:
+        ctx.stdout.write(
+            f"  {history['quotients']} quotient(s) familiaux, {history['invoices']} facture(s) émise(s), "
+            f"{history['payments']} règlement(s)."
+        )
+    seed_tax_demo(today=ctx.today)
 
 
 # Attestations fiscales: the demo parent's family paid last year's care, so « Mes attestations » has a year to show.
@@ -251,3 +280,174 @@ def seed_sepa_demo(*, today: date) -> None:
         sepa_mandate_activate(
             mandate=mandate, signed_on=min(signed_on, today), document=document, by=None, today=today
         )
+
+
+
+# --- Billing history: quotients, the past months invoiced and partly paid (seed_demo) ----------------------------
+
+HISTORY_SEED = 2026_11
+NOTHING = D("0.00")
+# The demo parent's family: its official QF (tranche 3) and how each past month was paid (None: still due).
+DUBOIS_CODE = "F-000001"
+DUBOIS_QF = D("742.00")
+DUBOIS_MEANS = [PaymentMeans.CHEQUE, PaymentMeans.ONLINE]
+# Families without a QF pay the top bracket (and show up in the run's anomalies): a few, as in every town.
+NO_QF_SHARE = 0.12
+# Share of the invoices paid: older months nearly all, the last one (just issued) a few, online.
+PAID_SHARE_OLD, PAID_SHARE_LAST = 0.9, 0.25
+COUNTER_WEIGHTS = [
+    (PaymentMeans.ONLINE, 45),
+    (PaymentMeans.CHEQUE, 30),
+    (PaymentMeans.TRANSFER, 15),
+    (PaymentMeans.CASH, 10),
+]
+BANKS = ["Crédit Agricole", "La Banque Postale", "Société Générale", "BNP Paribas", "Caisse d'Épargne"]
+
+
+def _school_year_start(today: date) -> date:
+    return date(today.year if today.month >= 9 else today.year - 1, 9, 1)
+
+
+def seed_quotients(*, today: date, rng: random.Random) -> int:
+    """Official QFs (CAF, a few MSA) for most families, valid from 1 January; the Dubois family in tranche 3."""
+    valid_from = date(_school_year_start(today).year, 1, 1)
+    families = Family.objects.filter(quotients__isnull=True).order_by("code")
+    rows = []
+    for family in families:
+        if family.code == DUBOIS_CODE:
+            value = DUBOIS_QF
+        elif rng.random() < NO_QF_SHARE:
+            continue
+        else:
+            value = D(rng.randrange(180, 1900)).quantize(D("0.01"))
+        source = FamilyQuotient.Source.MSA if rng.random() < 0.06 else FamilyQuotient.Source.CAF
+        rows.append(FamilyQuotient(family=family, value=value, valid_from=valid_from, source=source))
+    FamilyQuotient.objects.bulk_create(rows)
+    return len(rows)
+
+
+def _past_months(today: date) -> list[date]:
+    """The school months before the current one (September … last month): the current one is the régisseur's."""
+    month, current, months = _school_year_start(today), today.replace(day=1), []
+    while month < current:
+        months.append(month)
+        month = (month + timedelta(days=32)).replace(day=1)
+    return months
+
+
+def _issue_day(month: date, today: date) -> date:
+    """Invoices go out on the 3rd of the next month (or today, for last month's run)."""
+    return min((month + timedelta(days=32)).replace(day=3), today)
+
+
+def _pay(
+    invoice: Invoice,
+    *,
+    due: Decimal,
+    means: str,
+    on: date,
+    rng: random.Random,
+    regisseur,
+    extra: Decimal = NOTHING,
+):
+    reference, bank = "", ""
+    if means == PaymentMeans.CHEQUE:
+        reference, bank = f"{rng.randrange(1000000, 9999999)}", rng.choice(BANKS)
+    elif means == PaymentMeans.TRANSFER:
+        reference = f"VIR {invoice.family.code} FACT {invoice.number}"
+    elif means == PaymentMeans.ONLINE:
+        reference = f"PAYFIP-{invoice.number}"
+    return payment_record(
+        family=invoice.family,
+        means=means,
+        amount=due + extra,
+        received_on=on,
+        by=None if means == PaymentMeans.ONLINE else regisseur,
+        reference=reference,
+        bank=bank,
+        payer=invoice.payer,
+        allocations=[(invoice, due)],
+    )
+
+
+def _pay_month(
+    invoices: list[Invoice], *, index: int, last: bool, today: date, rng: random.Random, regisseur
+) -> int:
+    """Pay the month's invoices as families do: most of them before the due date, by all the usual means."""
+    paid = 0
+    means_pool, weights = zip(*COUNTER_WEIGHTS, strict=True)
+    for invoice in invoices:
+        due = invoice_due(invoice)
+        if due <= 0:
+            continue
+        if invoice.family.code == DUBOIS_CODE:
+            if last:
+                continue  # the demo parent has an invoice to pay
+            means = DUBOIS_MEANS[index % len(DUBOIS_MEANS)]
+        else:
+            if rng.random() >= (PAID_SHARE_LAST if last else PAID_SHARE_OLD):
+                continue
+            means = PaymentMeans.ONLINE if last else rng.choices(means_pool, weights)[0]
+        latest = min(invoice.due_on, today)
+        on = invoice.issued_on + timedelta(days=rng.randint(0, max((latest - invoice.issued_on).days, 0)))
+        _pay(invoice, due=due, means=means, on=on, rng=rng, regisseur=regisseur)
+        paid += 1
+    return paid
+
+
+def seed_billing_history(*, today: date) -> dict[str, int]:
+    """The past school months invoiced through the régisseur's run (prepare, issue: numbers and PDFs) and partly
+    paid through `payment_record`; one family keeps a credit. Idempotent: nothing is done once a run exists."""
+    months = _past_months(today)
+    if InvoiceRun.objects.exists() or not months:
+        return {}
+    rng = random.Random(HISTORY_SEED)
+    regisseur = get_user_model().objects.filter(groups__name=roles.REGISSEURS).order_by("pk").first()
+    counts = {"quotients": seed_quotients(today=today, rng=rng), "invoices": 0, "payments": 0}
+    for index, month in enumerate(months):
+        last = index == len(months) - 1
+        start, end = month_bounds(month)
+        activities = Activity.objects.filter(period_start__lte=end, period_end__gte=start)
+        if not Booking.objects.filter(unit__activity__in=activities, date__range=(start, end)).exists():
+            continue
+        issue_day = _issue_day(month, today)
+        with transaction.atomic():
+            run = invoice_run_create(period=month, activities=activities, by=regisseur, start=False)
+            invoice_run_prepare(run=run, today=issue_day)
+            # These invoices were emailed when they were issued: no email now.
+            invoice_run_issue(run=run, today=issue_day, notify=False)
+        invoices = list(
+            invoice_totals(run.invoices.filter(status=Invoice.Status.ISSUED))
+            .select_related("family", "payer")
+            .order_by("family__code")
+        )
+        counts["invoices"] += len(invoices)
+        counts["payments"] += _pay_month(
+            invoices, index=index, last=last, today=today, rng=rng, regisseur=regisseur
+        )
+    counts["credit"] = _seed_credit(today=today, regisseur=regisseur, rng=rng)
+    return counts
+
+
+def _seed_credit(*, today: date, regisseur, rng: random.Random) -> int:
+    """A family settles everything with a round cheque: what is left over stays as a credit on its account."""
+    for invoice in (
+        invoice_totals(Invoice.objects.filter(status=Invoice.Status.ISSUED).exclude(family__code=DUBOIS_CODE))
+        .select_related("family", "payer")
+        .order_by("-period", "family__code")
+    ):
+        due = invoice_due(invoice)
+        if due <= 0:
+            continue
+        rounded = (due / 10).to_integral_value(rounding=ROUND_CEILING) * 10 + 10
+        _pay(
+            invoice,
+            due=due,
+            means=PaymentMeans.CHEQUE,
+            on=today,
+            rng=rng,
+            regisseur=regisseur,
+            extra=rounded - due,
+        )
+        return 1
+    return 0

@@ -43,6 +43,7 @@ from cms.models import (
     ProgrammePage,
     ServiceIndexPage,
     ServicePage,
+    SimulatorPage,
     SiteSettings,
     StandardPage,
     week_monday,
@@ -660,6 +661,17 @@ def seed_cms_demo(*, today: datetime.date) -> None:
             "écrire depuis votre espace famille."
         ),
     )
+    # « Simulateurs » (QF, tarifs, école de secteur) for the public, linked from the home's quick links.
+    simulators = _child(
+        home,
+        SimulatorPage,
+        "simulateurs",
+        title="Simulateurs",
+        intro=_rt(
+            "Estimez votre quotient familial et le tarif des activités, ou trouvez l'école de secteur de "
+            "votre adresse."
+        ),
+    )
     _child(
         home,
         AccessibilityPage,
@@ -905,8 +917,8 @@ def seed_cms_demo(*, today: datetime.date) -> None:
                     "Simulateur de tarifs",
                     "Estimez votre tarif selon votre quotient",
                     "euro",
-                    None,
-                    "/portail/",
+                    simulators,
+                    "",
                 ),
                 ("Nous contacter", "Adresse, horaires et téléphone", "contact", contact, ""),
             ]

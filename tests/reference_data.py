@@ -32,11 +32,13 @@ class _Editor:
 
 
 def _restore_wagtail_tree() -> None:
-    from wagtail.models import Locale, Page, Site
+    from wagtail.models import Collection, Locale, Page, Site
 
     from cms.models import HomePage
 
     locale, _ = Locale.objects.get_or_create(language_code="fr")
+    if not Collection.objects.exists():  # images and documents need the root collection
+        Collection.add_root(name="Root")
     if Page.objects.exists():
         return
     root = Page.add_root(instance=Page(title="Root", slug="root", locale=locale))

@@ -807,8 +807,9 @@ def invoice_run_start_issue(*, run: InvoiceRun, by) -> InvoiceRun:
     return run
 
 
-def invoice_run_issue(*, run: InvoiceRun, today: date | None = None) -> InvoiceRun:
-    """Issue every draft of the run: numbers without gaps, a PDF each, the families notified."""
+def invoice_run_issue(*, run: InvoiceRun, today: date | None = None, notify: bool = True) -> InvoiceRun:
+    """Issue every draft of the run: numbers without gaps, a PDF each, the families notified (unless `notify` is
+    False: the demo's past months, whose emails would have gone out back then)."""
     today = today or timezone.localdate()
     drafts = list(
         run.invoices.filter(status=Invoice.Status.DRAFT)
@@ -829,7 +830,8 @@ def invoice_run_issue(*, run: InvoiceRun, today: date | None = None) -> InvoiceR
             continue
         invoice.family, invoice.payer = draft.family, draft.payer
         invoice_attach_pdf(invoice=invoice)
-        invoice_notify(invoice=invoice)
+        if notify:
+            invoice_notify(invoice=invoice)
         if done % PROGRESS_EVERY == 0:
             InvoiceRun.objects.filter(pk=run.pk).update(done_steps=done)
     InvoiceRun.objects.filter(pk=run.pk).update(

@@ -52,5 +52,14 @@ def simulators_context(query, *, sections=SECTIONS, streets_url: str | None = No
 
 
 def simulation(request):
-    """/portail/simulation/: open to everyone, signed in or not (the official QF is only set by staff)."""
+    """/portail/simulation/: open to everyone, signed in or not (the official QF is only set by staff). A signed-in
+    parent keeps the portal's tabs (Mes factures…) on this page."""
+    if request.user.is_authenticated:
+        from families.selectors import family_unread_count
+        from families.views.common import resolve_family
+
+        family, guichet = resolve_family(request)
+        if family is not None:
+            request.family, request.guichet = family, guichet
+            request.portal_unread = family_unread_count(family=family)
     return render(request, "billing/simulation.html", simulators_context(request.GET))

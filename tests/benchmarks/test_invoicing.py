@@ -2,11 +2,14 @@
 (one GROUP BY, the invoices, the lines and the per-booking links, without pricing rules).
 
 Run with `make bench` (skipped in the normal run by --benchmark-skip); `PORTAIL_BENCH_INVOICE_CHILDREN=500` for a
-quick check. Reports seconds, queries and the ratio (goal: invoicing ≤ 3 × the floor).
+quick check, 10000 for the issue's town (~200k bookings). Reports seconds, queries and peak Python memory
+(tracemalloc) of both, and the ratio (goal: invoicing ≤ 3 × the floor). Seconds are measured without tracemalloc
+(it slows Python down); the peaks come from a second, traced pass of each (re-running a run replaces its drafts).
 """
 
 import os
 import time
+import tracemalloc
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -76,13 +79,15 @@ def month_of_bookings(db):
 
 
 def _floor(period: date) -> int:
-    """One GROUP BY over the bookings, then raw INSERTs of one invoice per family and one line per child."""
+    """One GROUP BY over the bookings, then raw INSERTs of one invoice per family, one line per child and unit, and
+    the per-booking links (a booking is billed at most once), mapped in Python by (child, unit)."""
+    end = period.replace(day=30)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT c.family_id, b.child_id, b.unit_id, COUNT(*) FROM families_booking b "
             "JOIN families_child c ON c.id = b.child_id WHERE b.date BETWEEN %s AND %s AND b.state = 'reserved' "
             "GROUP BY c.family_id, b.child_id, b.unit_id",
-            [period, period.replace(day=30)],
+            [period, end],
         )
         rows = cursor.fetchall()
         families = sorted({r[0] for r in rows})
@@ -100,25 +105,48 @@ def _floor(period: date) -> int:
             "VALUES (%s, 'charge', %s, '', %s, '', 'Repas', '', %s, %s, %s, '', 0)",
             [(invoice_of[f], child, unit, n, price, price * n) for f, child, unit, n in rows],
         )
-        # The same link per booking the service keeps (a booking is billed at most once), in one INSERT … SELECT.
         cursor.execute(
+            "SELECT l.child_id, l.unit_id, l.id FROM billing_invoiceline l "
+            "JOIN billing_invoice i ON i.id = l.invoice_id WHERE i.period = %s",
+            [period],
+        )
+        line_of = {(child, unit): line for child, unit, line in cursor.fetchall()}
+        cursor.execute(
+            "SELECT id, child_id, unit_id FROM families_booking WHERE date BETWEEN %s AND %s AND state = 'reserved'",
+            [period, end],
+        )
+        cursor.executemany(
             "INSERT INTO billing_billedbooking (line_id, booking_id, reversal, amount, active) "
-            "SELECT l.id, b.id, false, l.unit_price, false FROM families_booking b "
-            "JOIN billing_invoiceline l ON l.child_id = b.child_id AND l.unit_id = b.unit_id "
-            "JOIN billing_invoice i ON i.id = l.invoice_id AND i.period = %s "
-            "WHERE b.date BETWEEN %s AND %s AND b.state = 'reserved'",
-            [period, period, period.replace(day=30)],
+            "VALUES (%s, %s, false, %s, false)",
+            [(line_of[(child, unit)], booking, price) for booking, child, unit in cursor.fetchall()],
         )
     return len(rows)
 
 
-def test_invoicing_a_month_next_to_the_sql_floor(benchmark, month_of_bookings, capsys):
-    with CaptureQueriesContext(connection) as floor_queries, transaction.atomic():
-        started = time.perf_counter()
+def _peak_mib(work) -> float:
+    """Peak Python memory allocated while `work` runs (tracemalloc), in MiB."""
+    tracemalloc.start()
+    try:
+        work()
+        return tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+
+
+def _floor_rolled_back() -> int:
+    with transaction.atomic():
         lines = _floor(NOV)
-        floor_seconds = time.perf_counter() - started
         transaction.set_rollback(True)
+    return lines
+
+
+def test_invoicing_a_month_next_to_the_sql_floor(benchmark, month_of_bookings, capsys):
+    with CaptureQueriesContext(connection) as floor_queries:
+        started = time.perf_counter()
+        lines = _floor_rolled_back()
+        floor_seconds = time.perf_counter() - started
     assert lines == CHILDREN
+    floor_peak = _peak_mib(_floor_rolled_back)
 
     run = invoice_run_create(period=NOV, activities=[month_of_bookings], by=None, start=False)
     timings = {}
@@ -132,6 +160,9 @@ def test_invoicing_a_month_next_to_the_sql_floor(benchmark, month_of_bookings, c
 
     benchmark.pedantic(prepare, rounds=1, iterations=1)
     seconds = timings["seconds"]
+    assert Invoice.objects.count() == CHILDREN // 2
+    Invoice.objects.filter(run=run).delete()  # the traced pass measures the preparation, not this clean-up
+    peak = _peak_mib(lambda: invoice_run_prepare(run=run, today=date(2026, 12, 2)))
 
     assert Invoice.objects.count() == CHILDREN // 2
     assert InvoiceLine.objects.count() >= CHILDREN
@@ -139,14 +170,20 @@ def test_invoicing_a_month_next_to_the_sql_floor(benchmark, month_of_bookings, c
     benchmark.extra_info.update(
         {
             "children": CHILDREN,
+            "bookings": CHILDREN * len(SCHOOL_DAYS),
             "seconds": round(seconds, 2),
             "queries": timings["queries"],
+            "peak_mib": round(peak, 1),
+            "floor_seconds": round(floor_seconds, 2),
+            "floor_queries": len(floor_queries),
+            "floor_peak_mib": round(floor_peak, 1),
             "ratio": round(ratio, 1),
         }
     )
     with capsys.disabled():
         print(
-            f"\n[bench] facturation de {CHILDREN} enfants × {len(SCHOOL_DAYS)} jours : {seconds:.2f} s, "
-            f"{timings['queries']} requêtes ; plancher SQL {floor_seconds:.2f} s, {len(floor_queries)} requêtes ; "
-            f"ratio {ratio:.1f}×"
+            f"\n[bench] facturation de {CHILDREN} enfants × {len(SCHOOL_DAYS)} jours "
+            f"({CHILDREN * len(SCHOOL_DAYS)} réservations) : {seconds:.2f} s, {timings['queries']} requêtes, "
+            f"pic mémoire {peak:.1f} Mio ; plancher SQL {floor_seconds:.2f} s, {len(floor_queries)} requêtes, "
+            f"pic {floor_peak:.1f} Mio ; ratio {ratio:.1f}×"
         )

@@ -12,9 +12,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def simulator_page(demo_site):  # noqa: F811
     home = HomePage.objects.get()
+    # The demo site places its own « Simulateurs » page: this one is a second page, with its own intro.
     page = home.add_child(
         instance=SimulatorPage(
-            title="Simulateurs", slug="simulateurs", intro="<p>Estimez votre participation.</p>"
+            title="Simulateurs", slug="simulateurs-test", intro="<p>Estimez votre participation.</p>"
         )
     )
     page.save_revision().publish()
