@@ -282,7 +282,6 @@ def seed_sepa_demo(*, today: date) -> None:
         )
 
 
-
 # --- Billing history: quotients, the past months invoiced and partly paid (seed_demo) ----------------------------
 
 HISTORY_SEED = 2026_11

@@ -225,9 +225,9 @@ class DirectDebitItem(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.end_to_end_id} ({self.get_sequence_display()})"
+
     @property
     def is_debited(self) -> bool:
         return self.status == self.Status.DEBITED
-
-    def __str__(self):
-        return f"{self.end_to_end_id} ({self.get_sequence_display()})"
