@@ -337,6 +337,9 @@ PORTAIL_SEPA_IBAN = os.environ.get("PORTAIL_SEPA_IBAN", "")
 PORTAIL_SEPA_BIC = os.environ.get("PORTAIL_SEPA_BIC", "")
 # Days between the invoice and its debit (the pre-notification must come at least 14 days before).
 PORTAIL_SEPA_DELAY_DAYS = int(os.environ.get("PORTAIL_SEPA_DELAY_DAYS", "14"))
+# Below this total nothing is invoiced and the days carry over to next month; days to pay an invoice.
+PORTAIL_INVOICE_MINIMUM = os.environ.get("PORTAIL_INVOICE_MINIMUM", "5")
+PORTAIL_INVOICE_DUE_DAYS = int(os.environ.get("PORTAIL_INVOICE_DUE_DAYS", "30"))
 # End of the Régie section ------------------------------------------------------------------------------------------
 
 # Campagne quotient familial: families upload their avis d'imposition and CAF attestation before this date (MM-JJ);
