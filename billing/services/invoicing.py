@@ -329,7 +329,9 @@ def price_bookings(
     # What depends on the family alone, once; the rest from the run's memos (`PricingData.day_price`…).
     resident, n_children, ranks = data.family_pricing(family)
     situations: dict[tuple, BillingSituation | None] = {}
+    quotients: dict[date, Decimal | None] = {}  # the family's QF by day (its children share the days)
     unreserved_situation = BillingSituation.PRESENT_UNRESERVED
+    carry, charge = InvoiceLine.Kind.CARRY, InvoiceLine.Kind.CHARGE
     for booking in bookings:
         state_key = (booking.state, booking.attendance)
         try:
@@ -352,12 +354,16 @@ def price_bookings(
                 )
             )
             continue
+        try:
+            quotient = quotients[day]
+        except KeyError:
+            quotient = quotients[day] = data.quotient(family.pk, day)
         unreserved = situation == unreserved_situation
         amount, rule = data.day_price(
             tariff,
             situation,
             (
-                data.quotient(family.pk, day),
+                quotient,
                 resident,
                 n_children,
                 ranks.get(booking.child_id, 1),
@@ -366,7 +372,7 @@ def price_bookings(
                 bool(booking.late and not unreserved),
             ),
         )
-        kind = InvoiceLine.Kind.CARRY if day < period_start else InvoiceLine.Kind.CHARGE
+        kind = carry if day < period_start else charge
         key = (booking.child_id, booking.unit_id, kind, amount, rule, tariff.meal_part)
         line = groups.get(key)
         if line is None:
@@ -700,7 +706,8 @@ def invoice_run_prepare(*, run: InvoiceRun, today: date | None = None) -> Invoic
             else:
                 # The rules first: scanning every day's QF is only worth it when a line is priced by QF.
                 if any("QF" in line.rule or "quotient" in line.rule for line in lines) and any(
-                    data.quotient(family_id, b.date) is None for line in lines for b in line.bookings
+                    data.quotient(family_id, day) is None
+                    for day in {b.date for line in lines for b in line.bookings}
                 ):
                     anomalies.append(
                         Anomaly(
