@@ -8,9 +8,11 @@ lines per child, unit, price and rule. A booking is billed at most once while it
 from __future__ import annotations
 
 import calendar
+import gc
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -621,8 +623,30 @@ def _dates_text(days: list[date]) -> str:
     return ", ".join(f"{day.day:02d}/{day.month:02d}" for day in days)
 
 
+@contextmanager
+def _cyclic_gc_paused():
+    """Python's cyclic garbage collector paused while a run builds its rows, then back as it was.
+
+    A run keeps tens of thousands of small rows alive until it writes them, and every full collection walks the whole
+    process heap to find none of them garbage (about 0.2 s each in the benchmark, one or two per 2,000 children).
+    Reference counting still frees everything meanwhile; only cycles wait for the collector's return.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def invoice_run_prepare(*, run: InvoiceRun, today: date | None = None) -> InvoiceRun:
     """Build the run's draft invoices (one per family, to its payer) and its anomalies; re-running replaces them."""
+    with _cyclic_gc_paused():
+        return _invoice_run_prepare(run=run, today=today)
+
+
+def _invoice_run_prepare(*, run: InvoiceRun, today: date | None) -> InvoiceRun:
     today = today or timezone.localdate()
     start, end = month_bounds(run.period)
     activity_ids = list(run.activities.values_list("pk", flat=True))
