@@ -11,7 +11,7 @@ import calendar
 import gc
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -55,8 +55,7 @@ logger = logging.getLogger(__name__)
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 PROGRESS_EVERY = 25
-BULK_BATCH = 2000  # invoices and lines per INSERT (the backend lowers it to its parameter limit)
-LINK_BATCH = 5000  # billed days per executemany
+ROWS_BATCH = 5000  # rows per executemany (drafts, lines, billed days)
 
 
 # --- Settings -----------------------------------------------------------------------------------------------------
@@ -587,31 +586,65 @@ def _address(family) -> str:
     return "\n".join(line for line in lines if line.strip())
 
 
-def _links_insert(rows: Iterable[tuple]) -> None:
-    """Write `BilledBooking` rows given as plain tuples (line_id, booking_id, reversal, amount, share), inactive, in
-    batches of one `executemany`: one link per billed day is most of a run's writes, and building a model instance
-    per day and preparing it field by field cost several times the insert itself (benchmark: 42 000 links)."""
-    connection = connections[router.db_for_write(BilledBooking)]
-    meta = BilledBooking._meta
-    fields = [meta.get_field(name) for name in ("line", "booking", "reversal", "amount", "active", "share")]
-    amount_field = fields[3]
-    table = connection.ops.quote_name(meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
-    amounts: dict[Decimal, object] = {}  # the few distinct prices, adapted for the database once each
+# Fields whose values every database driver takes as they are (no adaptation by the field).
+_PLAIN_TYPES = frozenset(
+    {
+        "BigIntegerField",
+        "BooleanField",
+        "CharField",
+        "ForeignKey",
+        "IntegerField",
+        "PositiveBigIntegerField",
+        "PositiveIntegerField",
+        "PositiveSmallIntegerField",
+        "SmallIntegerField",
+        "TextField",
+    }
+)
 
-    def adapted(amount: Decimal):
-        try:
-            return amounts[amount]
-        except KeyError:
-            value = amounts[amount] = amount_field.get_db_prep_save(amount, connection)
-            return value
+
+def _rows_insert(model, names: Sequence[str], rows: Iterable[Sequence]) -> None:
+    """Insert rows given as plain tuples of values in `names` order (field names; a foreign key by its id), in
+    batches of one `executemany`; every other field gets its default (auto_now_add: now), as `bulk_create` would.
+
+    The batch run writes one row per billed day: building a model instance per row and preparing it field by field
+    cost several times the insert itself. Values are adapted by their field once per distinct value (dates,
+    decimals); integers, booleans and text go to the driver as they are. No signals, like `bulk_create`.
+    """
+    connection = connections[router.db_for_write(model)]
+    meta = model._meta
+    given = [meta.get_field(name) for name in names]
+    now = timezone.now()
+    defaults, default_values = [], []
+    for f in meta.concrete_fields:
+        if f in given or f is meta.pk or (f.has_db_default() and not f.has_default()):
+            continue
+        value = now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) else f.get_default()
+        defaults.append(f)
+        default_values.append(f.get_db_prep_save(value, connection))
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in given + defaults)
+    placeholders = ", ".join(["%s"] * (len(given) + len(defaults)))
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})"
+    memos: list[dict | None] = [None if f.get_internal_type() in _PLAIN_TYPES else {} for f in given]
+    tail = tuple(default_values)
+
+    def adapted(row: Sequence) -> tuple:
+        out = []
+        for f, memo, value in zip(given, memos, row, strict=True):
+            if memo is not None:
+                try:
+                    value = memo[value]
+                except KeyError:
+                    value = memo[value] = f.get_db_prep_save(value, connection)
+            out.append(value)
+        return (*out, *tail)
 
     batch: list[tuple] = []
     with connection.cursor() as cursor:
-        for line_id, booking_id, reversal, amount, share in rows:
-            batch.append((line_id, booking_id, reversal, adapted(amount), False, int(share)))
-            if len(batch) >= LINK_BATCH:
+        for row in rows:
+            batch.append(adapted(row))
+            if len(batch) >= ROWS_BATCH:
                 cursor.executemany(sql, batch)
                 batch = []
         if batch:
@@ -755,57 +788,100 @@ def _invoice_run_prepare(*, run: InvoiceRun, today: date | None) -> InvoiceRun:
                         )
                 for group in per_payer:
                     payer = group.payer
-                    invoice = Invoice(
-                        run=run,
-                        family=family,
-                        payer=payer,
-                        payer_name=payer.full_name if payer else family.name,
-                        payer_address=group.address or _address(family),
-                        period=start,
-                        paperless=family.paperless_invoices,
+                    # (family, payer) identifies the draft within the run: its id is read back after the insert.
+                    invoices.append(
+                        (
+                            run.pk,
+                            family_id,
+                            payer.pk if payer else None,
+                            payer.full_name if payer else family.name,
+                            group.address or _address(family),
+                            start,
+                            family.paperless_invoices,
+                        )
                     )
-                    invoices.append(invoice)
                     group.lines.sort(key=_sort_key)
-                    line_rows.append((invoice, group.lines))
+                    line_rows.append(((family_id, payer.pk if payer else None), group.lines))
         if done % PROGRESS_EVERY == 0:
             InvoiceRun.objects.filter(pk=run.pk).update(done_steps=done)
 
     with transaction.atomic():
-        Invoice.objects.bulk_create(invoices, batch_size=BULK_BATCH)
-        saved_lines = []
-        for invoice, lines in line_rows:
-            for position, line in enumerate(lines):
-                days = line.days
-                saved = InvoiceLine(
-                    invoice=invoice,
-                    kind=line.kind,
-                    child=line.child,
-                    child_name=line.child.full_name,
-                    unit=line.unit,
-                    activity_name=line.unit.activity.name,
-                    label=line.label,
-                    dates=_dates_text(days)[:500],
-                    first_date=days[0],
-                    last_date=days[-1],
-                    quantity=line.quantity,
-                    unit_price=line.unit_price,
-                    amount=line.amount,
-                    meal_amount=line.meal_amount,
-                    rule=line.rule[:300],
-                    position=position,
-                )
-                saved_lines.append((saved, line))
-        InvoiceLine.objects.bulk_create([saved for saved, _line in saved_lines], batch_size=BULK_BATCH)
-        _links_insert(
+        _rows_insert(
+            Invoice,
+            ("run", "family", "payer", "payer_name", "payer_address", "period", "paperless"),
+            invoices,
+        )
+        drafts = Invoice.objects.filter(run=run, status=Invoice.Status.DRAFT)
+        invoice_ids = {
+            (family_id, payer_id): pk
+            for pk, family_id, payer_id in drafts.values_list("pk", "family_id", "payer_id")
+        }
+        _rows_insert(
+            InvoiceLine,
             (
-                saved.pk,
-                booking.pk,
-                line.reversal,
-                -line.unit_price if line.reversal else line.unit_price,
-                line.share,
+                "invoice",
+                "kind",
+                "child",
+                "child_name",
+                "unit",
+                "activity_name",
+                "label",
+                "dates",
+                "first_date",
+                "last_date",
+                "quantity",
+                "unit_price",
+                "amount",
+                "meal_amount",
+                "rule",
+                "position",
+            ),
+            (
+                (
+                    invoice_ids[invoice_key],
+                    line.kind,
+                    line.child.pk,
+                    line.child.full_name,
+                    line.unit.pk,
+                    line.unit.activity.name,
+                    line.label,
+                    _dates_text(days)[:500],
+                    days[0],
+                    days[-1],
+                    line.quantity,
+                    line.unit_price,
+                    line.amount,
+                    line.meal_amount,
+                    line.rule[:300],
+                    position,
+                )
+                for invoice_key, lines in line_rows
+                for position, line in enumerate(lines)
+                for days in (line.days,)
+            ),
+        )
+        line_ids = {
+            (invoice_id, position): pk
+            for pk, invoice_id, position in InvoiceLine.objects.filter(invoice__in=drafts).values_list(
+                "pk", "invoice_id", "position"
             )
-            for saved, line in saved_lines
-            for booking in line.bookings
+        }
+        _rows_insert(
+            BilledBooking,
+            ("line", "booking", "reversal", "amount", "share"),
+            (
+                (
+                    line_id,
+                    booking.pk,
+                    line.reversal,
+                    -line.unit_price if line.reversal else line.unit_price,
+                    line.share,
+                )
+                for invoice_key, lines in line_rows
+                for position, line in enumerate(lines)
+                for line_id in (line_ids[(invoice_ids[invoice_key], position)],)
+                for booking in line.bookings
+            ),
         )
         run.anomalies = [{"kind": a.kind, "message": a.message} for a in anomalies]
         run.status = InvoiceRun.Status.DRAFTED
