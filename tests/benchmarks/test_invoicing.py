@@ -101,8 +101,8 @@ def _floor(period: date) -> int:
         price = Decimal("3.35")
         cursor.executemany(
             "INSERT INTO billing_invoiceline (invoice_id, kind, child_id, child_name, unit_id, activity_name, label, "
-            "dates, quantity, unit_price, amount, rule, position) "
-            "VALUES (%s, 'charge', %s, '', %s, '', 'Repas', '', %s, %s, %s, '', 0)",
+            "dates, quantity, unit_price, amount, meal_amount, rule, position) "
+            "VALUES (%s, 'charge', %s, '', %s, '', 'Repas', '', %s, %s, %s, 0, '', 0)",
             [(invoice_of[f], child, unit, n, price, price * n) for f, child, unit, n in rows],
         )
         cursor.execute(
@@ -116,8 +116,8 @@ def _floor(period: date) -> int:
             [period, end],
         )
         cursor.executemany(
-            "INSERT INTO billing_billedbooking (line_id, booking_id, reversal, amount, active) "
-            "VALUES (%s, %s, false, %s, false)",
+            "INSERT INTO billing_billedbooking (line_id, booking_id, reversal, amount, active, share) "
+            "VALUES (%s, %s, false, %s, false, 0)",
             [(line_of[(child, unit)], booking, price) for booking, child, unit in cursor.fetchall()],
         )
     return len(rows)
